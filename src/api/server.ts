@@ -1,0 +1,26 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { installErrorHandling } from './http-errors.js';
+import { registerHealthRoutes } from './routes/health.js';
+
+export interface ApiDependencies {
+  readonly store: Store;
+  readonly version: string;
+  readonly logger: Logger;
+}
+
+/** Largest request body accepted; pipelines are the largest documents and stay far below it. */
+export const bodyLimitBytes = 1024 * 1024;
+
+export function buildApi({ store, version, logger }: ApiDependencies): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: bodyLimitBytes,
+  });
+  installErrorHandling(app);
+  registerHealthRoutes(app, { version, store: { engine: store.engine, location: store.location } });
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/server.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { seedDemo } from './demo.js';
+import { gennakerVersion } from './version.js';
+
+export interface RunningGennaker {
+  readonly store: Store;
+  readonly api: FastifyInstance;
+  /** The address the API listens on, e.g. http://127.0.0.1:8084 */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The composition root: opens the store, builds the API, listens. Nothing else wires modules together. */
+export async function startGennaker(config: Config, logger: Logger): Promise<RunningGennaker> {
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.db.url?.reveal() });
+  logger.info({ engine: store.engine, location: store.location }, 'store ready');
+  if (config.demo) await seedDemo(store, logger);
+  const api = buildApi({ store, version: gennakerVersion, logger });
+  let url: string;
+  try {
+    url = await api.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  logger.info({ url, version: gennakerVersion }, 'gennaker listening');
+  return {
+    store,
+    api,
+    url,
+    stop: async () => {
+      await api.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { addListenOptions, addStoreOptions } from '../options.js';
+
+export function serveCommand(): Command {
+  const command = new Command('serve')
+    .description('run the Gennaker server: API, engine and store, in this process')
+    .addOption(new Option('--demo', 'seed the demo application shown in the README tour'));
+  return addStoreOptions(addListenOptions(command)).action(async (flags: Record<string, unknown>) => {
+    const [{ createLogger }, { startGennaker }] = await Promise.all([
+      import('../../log/logger.js'),
+      import('../../app/gennaker.js'),
+    ]);
+    const config = loadConfig({ flags, env: process.env, cwd: process.cwd() });
+    const logger = createLogger(config.log.level);
+    const running = await startGennaker(config, logger);
+    if (config.demo) {
+      process.stdout.write(`\nGennaker is up: ${running.url}  (try: curl ${running.url}/health)\n\n`);
+    }
+    const stop = async (signal: string): Promise<void> => {
+      logger.info({ signal }, 'stopping');
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', (signal) => void stop(signal));
+    process.once('SIGTERM', (signal) => void stop(signal));
+  });
+}

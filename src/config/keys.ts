@@ -1,0 +1,21 @@
+/**
+ * Every setting that can come from the environment or a command-line flag, in one table, so the
+ * loader, the help text and the docs cannot disagree.
+ */
+export interface ConfigKey {
+  readonly path: readonly string[];
+  readonly env?: string;
+  /** commander's camel-cased option name */
+  readonly flag?: string;
+}
+
+export const configKeys: readonly ConfigKey[] = [
+  { path: ['server', 'host'], env: 'GENNAKER_HOST', flag: 'host' },
+  { path: ['server', 'port'], env: 'GENNAKER_PORT', flag: 'port' },
+  { path: ['dataDir'], env: 'GENNAKER_DATA', flag: 'data' },
+  { path: ['db', 'url'], env: 'GENNAKER_DB', flag: 'db' },
+  { path: ['log', 'level'], env: 'GENNAKER_LOG_LEVEL', flag: 'logLevel' },
+  { path: ['demo'], flag: 'demo' },
+];
+
+export const configFileEnv = 'GENNAKER_CONFIG';

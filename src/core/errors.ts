@@ -1,0 +1,72 @@
+/**
+ * The one registry of Gennaker error codes. Every error a user can see carries one of these codes;
+ * docs/errors.md documents each (a test keeps the two in step). Codes are never reused once retired.
+ *
+ * `kind` says what sort of failure it is; the HTTP layer maps kinds to status codes in one place
+ * (src/api/http-errors.ts), so nothing here knows about HTTP.
+ */
+export type ErrorKind =
+  | 'invalid_input'
+  | 'not_found'
+  | 'conflict'
+  | 'unavailable'
+  | 'internal';
+
+interface ErrorDefinition {
+  readonly kind: ErrorKind;
+  readonly title: string;
+}
+
+export const errorRegistry = {
+  GNK_E_CONFIG_INVALID: { kind: 'invalid_input', title: 'Configuration value is invalid' },
+  GNK_E_CONFIG_FILE_UNREADABLE: { kind: 'invalid_input', title: 'Configuration file cannot be read or parsed' },
+  GNK_E_STORE_UNAVAILABLE: { kind: 'unavailable', title: 'The store cannot be reached' },
+  GNK_E_STORE_SCHEMA_TOO_NEW: {
+    kind: 'unavailable',
+    title: 'The database was migrated by a newer Gennaker',
+  },
+  GNK_E_STORE_MIGRATION_FAILED: { kind: 'internal', title: 'A schema migration failed' },
+  GNK_E_VALIDATION: { kind: 'invalid_input', title: 'Input does not match the expected schema' },
+  GNK_E_NOT_FOUND: { kind: 'not_found', title: 'The resource does not exist' },
+  GNK_E_CONFLICT: { kind: 'conflict', title: 'The resource changed since it was read' },
+  GNK_E_ALREADY_EXISTS: { kind: 'conflict', title: 'A resource with that name already exists' },
+  GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+/** Where in the input the problem is, and what was expected there. */
+export interface ErrorDetail {
+  /** JSON path or config key, e.g. `stages[2].waitTime` or `server.port`. */
+  readonly path?: string;
+  readonly expected?: string;
+  /** Where the offending value came from (a file, an environment variable, a flag). */
+  readonly source?: string;
+  readonly [extra: string]: unknown;
+}
+
+/**
+ * An error with a registered code. Thrown across the core and the shell; serialisable as data via
+ * `toJSON` so it can be stored (stage failures) and sent (API error bodies).
+ */
+export class GennakerError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: readonly ErrorDetail[] = [], options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'GennakerError';
+    this.code = code;
+    this.kind = errorRegistry[code].kind;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: readonly ErrorDetail[] } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isGennakerError(value: unknown): value is GennakerError {
+  return value instanceof GennakerError;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-applications.js';
+
+/**
+ * Every schema version in order. Names sort lexically in apply order; a released migration is never
+ * edited, only followed by a new one.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-applications': m0001,
+};

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
+import { GennakerError } from '../core/errors.js';
+import type { Tables } from './tables.js';
+
+export const sqliteFileName = 'gennaker.db';
+const busyTimeoutMs = 5_000;
+
+/**
+ * Every transaction Gennaker opens writes. A deferred BEGIN would read first and then fail with
+ * SQLITE_BUSY_SNAPSHOT when another process committed meanwhile; BEGIN IMMEDIATE takes the write
+ * lock up front, so a second process waits (busy_timeout) and then sees the first one's work.
+ */
+class ImmediateTransactionSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite runs DDL inside transactions, so a migration either applies whole or not at all. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class GennakerSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * Opens (creating if needed) the embedded database file. WAL lets readers proceed during a write;
+ * synchronous=FULL makes every commit durable across power loss, which the engine's promise
+ * ("a crash loses nothing") needs.
+ */
+export function openSqlite(dataDir: string): { db: Kysely<Tables>; path: string } {
+  const path = join(dataDir, sqliteFileName);
+  let database: BetterSqlite3.Database;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    // The busy timeout comes first: switching a new file to WAL needs a lock another process may hold.
+    database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GennakerError('GNK_E_STORE_UNAVAILABLE', `cannot open ${path}: ${reason}`, [{ path: 'dataDir' }], {
+      cause: error,
+    });
+  }
+  return { db: new Kysely<Tables>({ dialect: new GennakerSqliteDialect({ database }) }), path };
+}

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import { ApplicationRepository } from './applications.js';
+import type { Tables } from './tables.js';
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+/** The repositories, bound either to the store itself or to one open transaction. */
+export interface Repositories {
+  readonly applications: ApplicationRepository;
+}
+
+export function bindRepositories(db: Kysely<Tables>, now: () => number): Repositories {
+  return { applications: new ApplicationRepository(db, now) };
+}
+
+/**
+ * The storage layer: one interface whatever the engine. Everything above it speaks in repositories;
+ * only the opening code knows whether a SQLite file or a PostgreSQL server is underneath.
+ */
+export interface Store extends Repositories {
+  readonly engine: StoreEngine;
+  /** Where the data is, fit for logs and the health endpoint (no password). */
+  readonly location: string;
+  /** The query builder, for repositories added by later modules. */
+  readonly db: Kysely<Tables>;
+  /** Runs `work` in one transaction: all of its writes land, or none do. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Names of the applied migrations, in order. */
+  appliedMigrations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export function createStore(
+  engine: StoreEngine,
+  location: string,
+  db: Kysely<Tables>,
+  now: () => number,
+  appliedMigrations: () => Promise<string[]>,
+): Store {
+  return {
+    engine,
+    location,
+    db,
+    ...bindRepositories(db, now),
+    transaction: (work) => db.transaction().execute((trx) => work(bindRepositories(trx, now))),
+    appliedMigrations,
+    close: () => db.destroy(),
+  };
+}

@@ -15,4 +15,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // Tool configuration files must default-export by the tools' own convention.
+    files: ['*.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

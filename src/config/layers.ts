@@ -74,9 +74,17 @@ function sourceOf(layers: readonly ConfigLayer[], path: readonly PropertyKey[]):
   return 'defaults';
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
-  return issue.message;
+/** One detail per offending setting; an unknown-keys issue becomes one detail per unknown key. */
+function issueDetails(issue: z.core.$ZodIssue, layers: readonly ConfigLayer[]): ErrorDetail[] {
+  const located = (path: readonly PropertyKey[], expected: string): ErrorDetail => ({
+    path: path.map(String).join('.') || '(root)',
+    expected,
+    source: sourceOf(layers, path),
+  });
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => located([...issue.path, key], 'no such setting (check the spelling)'));
+  }
+  return [located(issue.path, issue.message)];
 }
 
 /**
@@ -87,11 +95,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): Config {
   const merged = layers.reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
   const parsed = configSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
-  const details: ErrorDetail[] = parsed.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    expected: describeIssue(issue),
-    source: sourceOf(layers, issue.path),
-  }));
+  const details = parsed.error.issues.flatMap((issue) => issueDetails(issue, layers));
   const where = details.map((d) => `${d.path} (from ${d.source})`).join(', ');
   throw new GennakerError('GNK_E_CONFIG_INVALID', `invalid configuration: ${where}`, details);
 }

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { GennakerError } from '../core/errors.js';
 import { configFileEnv } from './keys.js';
 import { envLayer, flagLayer, resolveConfig, type ConfigLayer } from './layers.js';
 import type { Config } from './schema.js';
 
+// The YAML parser is loaded only when a file is given: most starts have none, and start-up time counts.
+const require = createRequire(import.meta.url);
+
 function fileLayer(path: string): ConfigLayer {
   let values: unknown;
   try {
+    const { parse: parseYaml } = require('yaml') as typeof import('yaml');
     values = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,25 @@
+export {
+  executionWindowOfStage,
+  executionWindowSchema,
+  parseExecutionWindow,
+  type CalendarDay,
+  type ExecutionWindow,
+  type TimeRange,
+  type WindowJitter,
+} from './execution-window.js';
+export {
+  activeFreezesFor,
+  describeFreeze,
+  freezeDecision,
+  freezeSchema,
+  parseFreeze,
+  type Freeze,
+  type FreezeDecision,
+  type FreezeScope,
+  type FreezeTarget,
+  type OnFreeze,
+} from './freezes.js';
+export { windowJitterMs } from './jitter.js';
+export { nextWindowStart, type WindowCheck } from './next-window-start.js';
+export { isKnownTimezone } from './zone.js';
+export type { ParseLocation } from './validation-error.js';

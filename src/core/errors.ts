@@ -30,6 +30,13 @@ export const errorRegistry = {
   GNK_E_NOT_FOUND: { kind: 'not_found', title: 'The resource does not exist' },
   GNK_E_CONFLICT: { kind: 'conflict', title: 'The resource changed since it was read' },
   GNK_E_ALREADY_EXISTS: { kind: 'conflict', title: 'A resource with that name already exists' },
+  GNK_E_UNKNOWN_STAGE_TYPE: { kind: 'invalid_input', title: 'No stage type of that name is installed' },
+  GNK_E_STAGE_INPUT_INVALID: { kind: 'invalid_input', title: "A stage's evaluated configuration is invalid" },
+  GNK_E_EXPRESSION_FAILED: { kind: 'invalid_input', title: 'An expression could not be evaluated' },
+  GNK_E_STAGE_TIMEOUT: { kind: 'conflict', title: 'A stage ran longer than its timeout' },
+  GNK_E_TASK_TIMEOUT: { kind: 'conflict', title: 'A task ran longer than its timeout' },
+  GNK_E_TASK_FAILED: { kind: 'conflict', title: 'A task failed' },
+  GNK_E_OPERATION_REFUSED: { kind: 'conflict', title: 'The operation does not apply in the current state' },
   GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -1,0 +1,11 @@
+export * from './status.js';
+export * from './model.js';
+export { Draft, type Transition } from './draft.js';
+export { createExecution, type ExecutionBlueprint, type StageBlueprint } from './create.js';
+export { handleMessage, type HandlerPorts } from './dispatch.js';
+export type { StagePlan, SyntheticStageSpec, TaskSpec } from './plan.js';
+export type { StagePreparation } from './start.js';
+export type { TaskResult } from './tasks.js';
+export { cancelExecution, pauseExecution, resumeExecution, restartStage, skipStage, patchStageContext, redrive, type OperatorRefusal } from './operator.js';
+export { mustWait, waitingDecision, type ConcurrencyPolicy, type WaitingExecution } from './concurrency.js';
+export { failureStatus } from './failure.js';

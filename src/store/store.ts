@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
+import { ExecutionRepository } from './executions.js';
+import { PipelineConfigRepository } from './pipeline-configs.js';
+import { QueueRepository } from './queue.js';
 import type { Tables } from './tables.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -7,10 +10,18 @@ export type StoreEngine = 'sqlite' | 'postgres';
 /** The repositories, bound either to the store itself or to one open transaction. */
 export interface Repositories {
   readonly applications: ApplicationRepository;
+  readonly pipelineConfigs: PipelineConfigRepository;
+  readonly executions: ExecutionRepository;
+  readonly queue: QueueRepository;
 }
 
-export function bindRepositories(db: Kysely<Tables>, now: () => number): Repositories {
-  return { applications: new ApplicationRepository(db, now) };
+export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
+  return {
+    applications: new ApplicationRepository(db, now),
+    pipelineConfigs: new PipelineConfigRepository(db, now),
+    executions: new ExecutionRepository(db),
+    queue: new QueueRepository(db, engine),
+  };
 }
 
 /**
@@ -41,8 +52,8 @@ export function createStore(
     engine,
     location,
     db,
-    ...bindRepositories(db, now),
-    transaction: (work) => db.transaction().execute((trx) => work(bindRepositories(trx, now))),
+    ...bindRepositories(db, engine, now),
+    transaction: (work) => db.transaction().execute((trx) => work(bindRepositories(trx, engine, now))),
     appliedMigrations,
     close: () => db.destroy(),
   };

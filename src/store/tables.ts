@@ -11,6 +11,54 @@ export interface ApplicationTable {
   updated_at: number;
 }
 
+export interface PipelineConfigTable {
+  id: string;
+  application: string;
+  name: string;
+  /** JSON: the validated pipeline as saved. */
+  body: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ExecutionTable {
+  id: string;
+  type: string;
+  application: string;
+  pipeline_config_id: string | null;
+  status: string;
+  build_time: number;
+  end_time: number | null;
+  version: number;
+  /** JSON: the whole Execution (the columns above repeat the queryable parts). */
+  body: string;
+}
+
+export interface StageTable {
+  execution_id: string;
+  id: string;
+  /** JSON: the whole Stage with its tasks. */
+  body: string;
+}
+
+export interface QueueMessageTable {
+  id: string;
+  execution_id: string;
+  /** JSON: the MessageBody (ids only). */
+  body: string;
+  deliver_at: number;
+  /** The engine instance that may deliver this message until lease_until; others wait for expiry. */
+  lease_owner: string | null;
+  /** 0 when nobody holds it. */
+  lease_until: number;
+  attempts: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
+  pipeline_configs: PipelineConfigTable;
+  executions: ExecutionTable;
+  stages: StageTable;
+  queue_messages: QueueMessageTable;
 }

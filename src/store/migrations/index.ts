@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-applications.js';
+import * as m0002 from './0002-executions.js';
 
 /**
  * Every schema version in order. Names sort lexically in apply order; a released migration is never
@@ -7,4 +8,5 @@ import * as m0001 from './0001-applications.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-applications': m0001,
+  '0002-executions': m0002,
 };

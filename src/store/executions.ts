@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import type { Execution, ExecutionState, ExecutionStatus, Stage, Transition } from '../core/execution/index.js';
+import type { QueuedMessage } from './queue.js';
+import { insertMessages } from './queue.js';
+import type { Tables } from './tables.js';
+
+/** One transition to commit: the version it was computed from, and the message it consumed. */
+export interface TransitionCommit {
+  readonly expectedVersion: number;
+  readonly transition: Transition;
+  readonly consumedMessageId?: string;
+  readonly newMessages: readonly QueuedMessage[];
+}
+
+export interface ExecutionQuery {
+  readonly application?: string;
+  readonly pipelineConfigId?: string;
+  readonly statuses?: readonly ExecutionStatus[];
+  /** build_time bounds, epoch ms, inclusive. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+}
+
+export interface ExecutionSummary {
+  readonly id: string;
+  readonly application: string;
+  readonly pipelineConfigId?: string;
+  readonly status: ExecutionStatus;
+  readonly buildTime: number;
+  readonly endTime?: number;
+}
+
+const activeStatuses: ExecutionStatus[] = ['RUNNING', 'PAUSED', 'SUSPENDED'];
+
+function executionColumns(execution: Execution): Omit<Tables['executions'], 'id'> {
+  return {
+    type: execution.type,
+    application: execution.application,
+    pipeline_config_id: execution.pipelineConfigId ?? null,
+    status: execution.status,
+    build_time: execution.buildTime,
+    end_time: execution.endTime ?? null,
+    version: execution.version,
+    body: JSON.stringify(execution),
+  };
+}
+
+export class ExecutionRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  /** Stores a new execution and its first messages together. */
+  async insert(state: ExecutionState, messages: readonly QueuedMessage[]): Promise<void> {
+    await this.db.insertInto('executions').values({ id: state.execution.id, ...executionColumns(state.execution) }).execute();
+    if (state.stages.length > 0) {
+      await this.db
+        .insertInto('stages')
+        .values(state.stages.map((stage) => ({ execution_id: stage.executionId, id: stage.id, body: JSON.stringify(stage) })))
+        .execute();
+    }
+    await insertMessages(this.db, messages);
+  }
+
+  async load(id: string): Promise<ExecutionState | undefined> {
+    const row = await this.db.selectFrom('executions').select(['body', 'version']).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const stageRows = await this.db.selectFrom('stages').select('body').where('execution_id', '=', id).execute();
+    const execution = { ...(JSON.parse(row.body) as Execution), version: row.version };
+    return { execution, stages: stageRows.map((stageRow) => JSON.parse(stageRow.body) as Stage) };
+  }
+
+  /**
+   * Applies one transition if the execution is still at `expectedVersion`; returns false (and writes
+   * nothing for it) when another writer got there first. The consumed message is deleted either way
+   * only when the transition applied, so a conflicting one is delivered again.
+   */
+  async apply(commit: TransitionCommit): Promise<boolean> {
+    const { transition } = commit;
+    if (transition.executionChanged) {
+      const next = { ...transition.execution, version: commit.expectedVersion + 1 };
+      const updated = await this.db
+        .updateTable('executions')
+        .set(executionColumns(next))
+        .where('id', '=', next.id)
+        .where('version', '=', commit.expectedVersion)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return false;
+      for (const stage of transition.changedStages) {
+        await this.db
+          .insertInto('stages')
+          .values({ execution_id: stage.executionId, id: stage.id, body: JSON.stringify(stage) })
+          .onConflict((conflict) => conflict.columns(['execution_id', 'id']).doUpdateSet({ body: JSON.stringify(stage) }))
+          .execute();
+      }
+      if (transition.deletedStageIds.length > 0) {
+        await this.db
+          .deleteFrom('stages')
+          .where('execution_id', '=', next.id)
+          .where('id', 'in', [...transition.deletedStageIds])
+          .execute();
+      }
+    }
+    if (commit.consumedMessageId !== undefined) {
+      await this.db.deleteFrom('queue_messages').where('id', '=', commit.consumedMessageId).execute();
+    }
+    await insertMessages(this.db, commit.newMessages);
+    return true;
+  }
+
+  async list(query: ExecutionQuery): Promise<ExecutionSummary[]> {
+    let select = this.db
+      .selectFrom('executions')
+      .select(['id', 'application', 'pipeline_config_id', 'status', 'build_time', 'end_time'])
+      .orderBy('build_time', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit ?? 100);
+    if (query.application !== undefined) select = select.where('application', '=', query.application);
+    if (query.pipelineConfigId !== undefined) select = select.where('pipeline_config_id', '=', query.pipelineConfigId);
+    if (query.statuses !== undefined && query.statuses.length > 0) select = select.where('status', 'in', [...query.statuses]);
+    if (query.from !== undefined) select = select.where('build_time', '>=', query.from);
+    if (query.to !== undefined) select = select.where('build_time', '<=', query.to);
+    const rows = await select.execute();
+    return rows.map((row) => ({
+      id: row.id,
+      application: row.application,
+      ...(row.pipeline_config_id === null ? {} : { pipelineConfigId: row.pipeline_config_id }),
+      status: row.status as ExecutionStatus,
+      buildTime: row.build_time,
+      ...(row.end_time === null ? {} : { endTime: row.end_time }),
+    }));
+  }
+
+  async countActive(pipelineConfigId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('executions')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('pipeline_config_id', '=', pipelineConfigId)
+      .where('status', 'in', activeStatuses)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Executions of a pipeline parked NOT_STARTED by its concurrency rules. */
+  async waiting(pipelineConfigId: string): Promise<{ id: string; buildTime: number }[]> {
+    const rows = await this.db
+      .selectFrom('executions')
+      .select(['id', 'build_time', 'body'])
+      .where('pipeline_config_id', '=', pipelineConfigId)
+      .where('status', '=', 'NOT_STARTED')
+      .execute();
+    return rows
+      .filter((row) => !(JSON.parse(row.body) as Execution).canceled)
+      .map((row) => ({ id: row.id, buildTime: row.build_time }));
+  }
+
+  /** RUNNING executions with no message in the queue: nothing would ever move them (zombies). */
+  async runningWithoutMessages(limit = 100): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('executions')
+      .select('id')
+      .where('status', '=', 'RUNNING')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('queue_messages').select('queue_messages.id').whereRef('queue_messages.execution_id', '=', 'executions.id'))),
+      )
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Deletes finished executions that ended before `cutoff`, keeping the newest `keepPerPipeline` of each
+   * pipeline (as Front50 keeps at least five). Returns how many were removed.
+   */
+  async deleteFinishedBefore(cutoff: number, keepPerPipeline: number): Promise<number> {
+    const candidates = await this.db
+      .selectFrom('executions')
+      .select(['id', 'pipeline_config_id', 'build_time'])
+      .where('end_time', 'is not', null)
+      .where('end_time', '<', cutoff)
+      .orderBy('build_time', 'desc')
+      .execute();
+    const keptNewer = new Map<string, number>();
+    const doomed: string[] = [];
+    for (const row of candidates) {
+      const key = row.pipeline_config_id ?? '';
+      const newer = row.pipeline_config_id === null ? keepPerPipeline : await this.#newerCount(key, row.build_time, keptNewer);
+      if (newer >= keepPerPipeline) doomed.push(row.id);
+    }
+    for (let i = 0; i < doomed.length; i += 500) {
+      const batch = doomed.slice(i, i + 500);
+      await this.db.deleteFrom('stages').where('execution_id', 'in', batch).execute();
+      await this.db.deleteFrom('queue_messages').where('execution_id', 'in', batch).execute();
+      await this.db.deleteFrom('executions').where('id', 'in', batch).execute();
+    }
+    return doomed.length;
+  }
+
+  async #newerCount(pipelineConfigId: string, buildTime: number, cache: Map<string, number>): Promise<number> {
+    const row = await this.db
+      .selectFrom('executions')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('pipeline_config_id', '=', pipelineConfigId)
+      .where('build_time', '>', buildTime)
+      .executeTakeFirstOrThrow();
+    cache.set(pipelineConfigId, Number(row.count));
+    return Number(row.count);
+  }
+}

@@ -15,7 +15,7 @@ export interface ModuleRule {
 }
 
 export const dependencyRule: Readonly<Record<string, ModuleRule>> = {
-  core: { mayImport: [], packages: ['zod'], pure: true },
+  core: { mayImport: [], packages: ['zod', 'yaml'], pure: true },
   config: { mayImport: ['core'], packages: ['zod', 'yaml'] },
   log: { mayImport: ['core', 'config'], packages: ['pino'] },
   store: { mayImport: ['core', 'config', 'log'], packages: ['kysely', 'better-sqlite3', 'pg'] },

@@ -4,6 +4,7 @@ import { gennakerVersion } from '../app/version.js';
 import { configCommand } from './commands/config.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { validateCommand } from './commands/validate.js';
 import { reportError } from './report-error.js';
 
 const program = new Command('gennaker')
@@ -12,7 +13,8 @@ const program = new Command('gennaker')
   .showHelpAfterError()
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
-  .addCommand(configCommand());
+  .addCommand(configCommand())
+  .addCommand(validateCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   reportError(error);

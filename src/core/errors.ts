@@ -26,6 +26,8 @@ export const errorRegistry = {
     title: 'The database was migrated by a newer Gennaker',
   },
   GNK_E_STORE_MIGRATION_FAILED: { kind: 'internal', title: 'A schema migration failed' },
+  GNK_E_PIPELINE_INVALID: { kind: 'invalid_input', title: 'The pipeline does not pass validation' },
+  GNK_E_PIPELINE_UNREADABLE: { kind: 'invalid_input', title: 'Pipeline text cannot be read as JSON or YAML' },
   GNK_E_VALIDATION: { kind: 'invalid_input', title: 'Input does not match the expected schema' },
   GNK_E_NOT_FOUND: { kind: 'not_found', title: 'The resource does not exist' },
   GNK_E_CONFLICT: { kind: 'conflict', title: 'The resource changed since it was read' },

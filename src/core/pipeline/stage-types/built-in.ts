@@ -1,0 +1,19 @@
+import { checkPreconditionsStageType } from './check-preconditions.js';
+import { evaluateVariablesStageType } from './evaluate-variables.js';
+import { manualJudgmentStageType } from './manual-judgment.js';
+import { pipelineStageType } from './pipeline-stage.js';
+import { runJobStageType } from './run-job.js';
+import type { StageTypeRegistry } from './stage-type.js';
+import { waitStageType } from './wait.js';
+import { webhookStageType } from './webhook.js';
+
+/** The stage types this module knows; deploy and canary stages are added by their own modules. */
+export const builtInStageTypes: StageTypeRegistry = {
+  wait: waitStageType,
+  manualJudgment: manualJudgmentStageType,
+  checkPreconditions: checkPreconditionsStageType,
+  evaluateVariables: evaluateVariablesStageType,
+  webhook: webhookStageType,
+  pipeline: pipelineStageType,
+  runJob: runJobStageType,
+};

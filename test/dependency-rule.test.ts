@@ -42,7 +42,7 @@ test('the core importing Node built-ins, the store or an unlisted package is cau
     "src/core/bad.ts:1: core is pure and may not import the Node built-in 'node:fs'",
     "src/core/bad.ts:2: core is pure and may not import the Node built-in 'path'",
     "src/core/bad.ts:3: core may not import store ('../store/open.js'); core may import: nothing",
-    "src/core/bad.ts:4: core may not use the package 'fastify'; allowed: zod",
+    "src/core/bad.ts:4: core may not use the package 'fastify'; allowed: zod, jsep, yaml",
     "src/core/bad.ts:6: core may not import providers ('../providers/local.js'); core may import: nothing",
   ]);
 });

@@ -109,3 +109,11 @@ export class RetryableTaskError extends Error {
     this.name = 'RetryableTaskError';
   }
 }
+
+/**
+ * Registers a definition in a list of mixed stage types. The engine passes each definition only values
+ * its own `input` schema produced, so erasing the input type here is safe.
+ */
+export function defineStage<Input>(definition: StageDefinition<Input>): StageDefinition<unknown> {
+  return definition as unknown as StageDefinition<unknown>;
+}

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MessageBody } from '../core/execution/index.js';
 import type { StoreEngine } from './store.js';
 import type { Tables } from './tables.js';
@@ -83,10 +83,18 @@ export class QueueRepository {
     await this.db.updateTable('queue_messages').set({ lease_owner: null, lease_until: 0 }).where('lease_owner', '=', owner).where('id', 'in', [...ids]).execute();
   }
 
-  /** Takes over leases held by an earlier run of the same node (it crashed; nobody else will work on them). */
-  async releaseAllOf(owners: readonly string[]): Promise<number> {
-    if (owners.length === 0) return 0;
-    const result = await this.db.updateTable('queue_messages').set({ lease_owner: null, lease_until: 0 }).where('lease_owner', 'in', [...owners]).executeTakeFirst();
+  /**
+   * Frees the leases held by earlier runs of a node (owners are `nodeId#instance`): that run is gone,
+   * and waiting for its leases to expire would only delay recovery.
+   */
+  async releaseNode(nodeId: string): Promise<number> {
+    const prefix = `${nodeId}#`;
+    // A prefix test with substr, not LIKE: node names may contain % or _, and the engines escape LIKE differently.
+    const result = await this.db
+      .updateTable('queue_messages')
+      .set({ lease_owner: null, lease_until: 0 })
+      .where(sql`substr(lease_owner, 1, ${prefix.length})`, '=', prefix)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

@@ -22,7 +22,7 @@ export interface HandlerPorts {
   /** Whether this execution must wait for others of its pipeline (limitConcurrent, maxConcurrentExecutions). */
   mustWait(state: ExecutionState): Promise<boolean>;
   /** Which waiting executions of a pipeline to start, and which to cancel as superseded. */
-  waitingDecision(pipelineConfigId: string): Promise<{ readonly start: readonly string[]; readonly cancel: readonly string[] }>;
+  waitingDecision(state: ExecutionState, pipelineConfigId: string): Promise<{ readonly start: readonly string[]; readonly cancel: readonly string[] }>;
 }
 
 function runningTask(stage: Stage | undefined): Task | undefined {
@@ -113,7 +113,7 @@ export async function handleMessage(state: ExecutionState, body: MessageBody, po
       return draft.transition();
     }
     case 'startWaitingExecutions': {
-      const decision = await ports.waitingDecision(body.pipelineConfigId);
+      const decision = await ports.waitingDecision(state, body.pipelineConfigId);
       const draft = new Draft(state, ports.now());
       for (const id of decision.start) draft.send({ kind: 'startExecution' }, 0, id);
       for (const id of decision.cancel) {

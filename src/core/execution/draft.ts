@@ -123,3 +123,14 @@ export class Draft {
     };
   }
 }
+
+/** The state after a committed transition (the store bumps the version when anything changed). */
+export function applyTransition(state: ExecutionState, transition: Transition): ExecutionState {
+  if (!transition.executionChanged) return state;
+  const changed = new Map(transition.changedStages.map((stage) => [stage.id, stage]));
+  const deleted = new Set(transition.deletedStageIds);
+  const kept = state.stages.filter((stage) => !deleted.has(stage.id)).map((stage) => changed.get(stage.id) ?? stage);
+  const known = new Set(state.stages.map((stage) => stage.id));
+  const added = transition.changedStages.filter((stage) => !known.has(stage.id));
+  return { execution: { ...transition.execution, version: state.execution.version + 1 }, stages: [...kept, ...added] };
+}

@@ -1,6 +1,6 @@
 export * from './status.js';
 export * from './model.js';
-export { Draft, type Transition } from './draft.js';
+export { applyTransition, Draft, type Transition } from './draft.js';
 export { createExecution, type ExecutionBlueprint, type StageBlueprint } from './create.js';
 export { handleMessage, type HandlerPorts } from './dispatch.js';
 export type { StagePlan, SyntheticStageSpec, TaskSpec } from './plan.js';

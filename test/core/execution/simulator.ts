@@ -76,7 +76,7 @@ export class Simulator {
         this.canceledStages.push(stage.id);
       },
       mustWait: async () => options.mustWait ?? false,
-      waitingDecision: async () => options.waiting ?? { start: [], cancel: [] },
+      waitingDecision: async (_state, _pipelineConfigId) => options.waiting ?? { start: [], cancel: [] },
     };
   }
 

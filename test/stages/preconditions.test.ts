@@ -76,7 +76,7 @@ describe('checkPrecondition', () => {
   });
 
   test('an expression that is true passes, bare or wrapped in ${ }', async () => {
-    for (const expression of ["parameters.env == 'prod'", "${ parameters.env == 'prod' }", 'parameters.replicas > 2', true]) {
+    for (const expression of ["parameters.env == 'prod'", "${ parameters.env == 'prod' }", 'parameters.replicas > 2', "'TRUE'", true]) {
       const { result } = await check({ preconditionType: 'expression', context: { expression } });
       assert.deepEqual(result, { kind: 'succeeded' }, String(expression));
     }

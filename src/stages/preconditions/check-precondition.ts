@@ -21,7 +21,9 @@ async function checkExpression(check: Check<'expression'>, stage: Stage, service
     }
     value = outcome.value;
   }
-  if (value === true || value === 'true') return { kind: 'succeeded' };
+  // As everywhere in conditions, the text true/false counts: parameters are always text.
+  const truth = typeof value === 'string' ? value.toLowerCase() : value;
+  if (truth === true || truth === 'true') return { kind: 'succeeded' };
   const details = [{ expression: String(expression), value: value ?? null }];
   if (failureMessage !== undefined && failureMessage.trim() !== '') {
     // The message may quote values (`${parameters.env}`); if it cannot be evaluated it is shown as written.
@@ -29,7 +31,7 @@ async function checkExpression(check: Check<'expression'>, stage: Stage, service
     return taskFailed(message.ok ? String(message.value) : failureMessage, undefined, details);
   }
   const source = typeof expression === 'string' ? `precondition expression \`${expression}\`` : `precondition written as the literal ${expression}`;
-  const verdict = value === false || value === 'false' ? 'false' : `${shown(value)}, not true or false`;
+  const verdict = truth === false || truth === 'false' ? 'false' : `${shown(value)}, not true or false`;
   return taskFailed(`${source} is ${verdict}`, undefined, details);
 }
 

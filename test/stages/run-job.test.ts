@@ -178,6 +178,13 @@ describe('runJob with real processes', () => {
     assertTerminal(waited, 'GNK_E_TASK_FAILED', /has no pid file/);
   });
 
+  test('a job directory removed under a running stage fails the wait, saying so', async () => {
+    const input = parseInput(definition, { command: 'true' });
+    const directory = join(dataDir, 'jobs', 'removed-by-someone');
+    const result = await runTask(definition, 'waitForJob', { input, stage: { context: { job: { directory, startedAt: 0 } } }, services: fakeServices({ dataDir }) });
+    assertTerminal(result, 'GNK_E_TASK_FAILED', /^the job directory .*removed-by-someone is gone, so the job's state is lost; restart the stage to run it again$/);
+  });
+
   test('a working directory that does not exist fails before anything starts', async () => {
     const input = parseInput(definition, { command: 'true', workingDirectory: join(scratch, 'nope') });
     const result = await runTask(definition, 'startJob', { input, idempotencyKey: nextKey(), services: fakeServices({ dataDir }) });
@@ -204,6 +211,13 @@ describe('runJob with real processes', () => {
     assert.deepEqual(result, { kind: 'canceled' });
     await sleep(50);
     await assert.rejects(readFile(counter, 'utf8'), { code: 'ENOENT' });
+  });
+
+  test('cancel before startJob ever began leaves no trace', async () => {
+    const input = parseInput(definition, { command: 'true' });
+    const stage = { id: 'stage-early', tasks: [{ id: '1', name: 'startJob', implementation: 'startJob', status: 'NOT_STARTED' as const, retries: 0 }] };
+    await definition.cancel!(cancelContext(input, { stage, services: fakeServices({ dataDir }) }));
+    await assert.rejects(readFile(join(jobDirectory(dataDir, 'exec-1/stage-early/0/1'), 'canceled'), 'utf8'), { code: 'ENOENT' });
   });
 
   test('a job over its timeoutSeconds is stopped, even one that ignores SIGTERM', async () => {

@@ -46,10 +46,14 @@ export async function readIfPresent(path: string): Promise<string | undefined> {
   }
 }
 
-/** Milliseconds since anything in the directory last changed. */
-export async function unchangedForMs(directory: string): Promise<number> {
-  const { mtimeMs } = await stat(directory);
-  return Date.now() - mtimeMs;
+/** Milliseconds since anything in the directory last changed; undefined if it is gone. */
+export async function unchangedForMs(directory: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await stat(directory)).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 const maxTailBytes = 256 * 1024;

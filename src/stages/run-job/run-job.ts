@@ -19,7 +19,9 @@ function directoryToCancel({ stage, execution, services }: CancelContext<RunJobI
   const recorded = mapAt(stage.context['job'])['directory'];
   if (typeof recorded === 'string') return recorded;
   const start = stage.tasks.find((task) => task.implementation === 'startJob');
-  return start && jobDirectory(services.dataDir, `${execution.id}/${stage.id}/${stage.runNumber}/${start.id}`);
+  // A start that never began has no delivery in flight, so there is nothing to find or to stop.
+  if (start === undefined || start.status === 'NOT_STARTED') return undefined;
+  return jobDirectory(services.dataDir, `${execution.id}/${stage.id}/${stage.runNumber}/${start.id}`);
 }
 
 /**

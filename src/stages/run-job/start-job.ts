@@ -75,10 +75,18 @@ async function spawnWrapper(directory: string, argv: readonly string[], cwd: str
   }
 }
 
-export function neverStartedMessage(directory: string): string {
-  return (
+/**
+ * A job directory without a pid file: another delivery is starting the job right now (its pid file is
+ * moments away), or, once that has taken too long, Gennaker stopped between creating the directory and
+ * starting the command. The job is then not started at all rather than perhaps twice.
+ */
+export async function notStartedYet(directory: string, startGraceMs: number, backoffMs: number): Promise<TaskResult> {
+  const age = await unchangedForMs(directory);
+  if (age === undefined) return taskFailed(`the job directory ${directory} is gone, so the job's state is lost; restart the stage to run it again`);
+  if (age <= startGraceMs) return running(backoffMs);
+  return taskFailed(
     `the job directory ${directory} exists but has no pid file: Gennaker stopped after creating it and before the command started. ` +
-    'The job is not started again, so it cannot run twice; restart the stage to run it.'
+      'The job is not started again, so it cannot run twice; restart the stage to run it.',
   );
 }
 
@@ -101,9 +109,7 @@ async function resumeStart(directory: string, now: number, startGraceMs: number)
     const startedAt = startTimeOf(await file(jobFiles.description)) ?? now;
     return { kind: 'succeeded', context: { job: { directory, startedAt } } };
   }
-  if ((await unchangedForMs(directory)) > startGraceMs) return taskFailed(neverStartedMessage(directory));
-  // Another delivery is starting the job right now; its pid file is moments away.
-  return running(1_000);
+  return notStartedYet(directory, startGraceMs, 1_000);
 }
 
 /**

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { TaskResult } from '../../core/execution/index.js';
 import type { TaskContext, TaskDefinition } from '../../engine/stage-contract.js';
 import { mapAt, running, taskFailed, taskTimedOut } from '../shared/results.js';
-import { jobFiles, logTail, parseProperties, readIfPresent, unchangedForMs } from './job-directory.js';
+import { jobFiles, logTail, parseProperties, readIfPresent } from './job-directory.js';
 import type { JobOptions } from './job-options.js';
 import { groupIdOf, isGroupAlive, stopGroup } from './process-group.js';
 import type { RunJobInput } from './run-job-input.js';
-import { neverStartedMessage } from './start-job.js';
+import { notStartedYet } from './start-job.js';
 
 /** Spinnaker's RunJobTask polls every 2 s. */
 const pollMs = 2_000;
@@ -54,9 +54,7 @@ export function waitForJobTask(options: Required<JobOptions>): TaskDefinition<Ru
       const exitText = await file(jobFiles.exit);
       if (exitText !== undefined) return finished(context, job, directory, exitText);
       const groupId = groupIdOf(await file(jobFiles.pid));
-      if (groupId === undefined) {
-        return (await unchangedForMs(directory)) > options.startGraceMs ? taskFailed(neverStartedMessage(directory)) : running(pollMs);
-      }
+      if (groupId === undefined) return notStartedYet(directory, options.startGraceMs, pollMs);
       if (!(await isGroupAlive(groupId))) {
         // It may have ended between the two reads.
         const lateExit = await file(jobFiles.exit);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { SyntheticStageSpec } from '../../core/execution/index.js';
+import type { StageDefinition } from '../../engine/stage-contract.js';
+import { defaulted } from '../shared/fields.js';
+import { preconditionEntry, type PreconditionEntry } from './precondition-input.js';
+
+const checkPreconditionsInput = z.looseObject({
+  preconditions: defaulted(z.array(preconditionEntry, { error: 'expected a list of preconditions' }), []),
+});
+
+export type CheckPreconditionsInput = z.output<typeof checkPreconditionsInput>;
+
+function checkStage(precondition: PreconditionEntry): SyntheticStageSpec {
+  return {
+    type: 'checkPrecondition',
+    name: `Check precondition (${precondition.type})`,
+    context: { preconditionType: precondition.type, context: precondition.context, failPipeline: precondition.failPipeline },
+    onFailure: precondition.failPipeline ? 'haltPipeline' : 'ignore',
+  };
+}
+
+/**
+ * Checks each precondition in its own parallel before-stage, as Spinnaker does. A failed precondition
+ * with `failPipeline: false` is ignored (its stage ends FAILED_CONTINUE) and the others still count.
+ * The preconditions are left unevaluated here: each check stage evaluates its own.
+ */
+export function checkPreconditionsStage(): StageDefinition<CheckPreconditionsInput> {
+  return {
+    type: 'checkPreconditions',
+    input: checkPreconditionsInput,
+    deferredExpressionKeys: ['preconditions'],
+    plan: ({ input }) => ({ tasks: [], beforeStages: input.preconditions.map(checkStage), afterStages: [] }),
+    tasks: {},
+  };
+}

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import type { ExecutionState, Stage, StageFailure, StagePreparation, Task, TaskResult } from '../core/execution/index.js';
+import type { ExecutionState, Stage, StageFailure, StagePlan, StagePreparation, SyntheticStageSpec, Task, TaskResult } from '../core/execution/index.js';
 import { evaluateCondition, evaluateDeep, type ExpressionFailure } from '../core/expressions/index.js';
 import type { Logger } from '../log/logger.js';
+import { executionWindowStageType } from '../core/time-rules/index.js';
 import { expressionScope } from './expression-scope.js';
 import type { StageRegistry } from './registry.js';
 import { RetryableTaskError, type EngineServices, type StageDefinition } from './stage-contract.js';
@@ -30,6 +31,32 @@ function inputFailure(stage: Stage, error: z.ZodError): StageFailure {
     message: `stage ${stage.refId} (${stage.name}) of type ${stage.type}: ${details.map((d) => `${d.path}: ${d.expected}`).join('; ')}`,
     details,
   };
+}
+
+const windowRefId = 'executionWindow';
+
+/**
+ * A stage with `restrictExecutionDuringTimeWindow` first waits for its window, as Spinnaker does, in a
+ * synthetic before-stage that every other before-stage waits for.
+ */
+function withExecutionWindow(stage: Stage, context: Readonly<Record<string, unknown>>, plan: StagePlan): StagePlan {
+  if (context['restrictExecutionDuringTimeWindow'] !== true || stage.type === executionWindowStageType) return plan;
+  const window: SyntheticStageSpec = {
+    type: executionWindowStageType,
+    name: 'Restrict execution during time window',
+    localRefId: windowRefId,
+    context: {
+      restrictedExecutionWindow: context['restrictedExecutionWindow'],
+      ...(context['skipWindowText'] === undefined ? {} : { skipWindowText: context['skipWindowText'] }),
+    },
+  };
+  // Keep each spec's own local refId (its position, by default) so requisites between them still resolve.
+  const others = plan.beforeStages.map((spec, index) => ({
+    ...spec,
+    localRefId: spec.localRefId ?? String(index + 1),
+    requisiteStageRefIds: spec.requisiteStageRefIds?.length ? spec.requisiteStageRefIds : [windowRefId],
+  }));
+  return { ...plan, beforeStages: [window, ...others] };
 }
 
 function errorMessage(error: unknown): string {
@@ -76,7 +103,7 @@ export class StageRunner {
     const input = definition.input.safeParse(context);
     if (!input.success) return { kind: 'fail', failure: inputFailure(stage, input.error) };
     try {
-      const plan = definition.plan({ stage: { ...stage, context }, input: input.data });
+      const plan = withExecutionWindow(stage, context, definition.plan({ stage: { ...stage, context }, input: input.data }));
       return { kind: 'run', context, plan };
     } catch (error) {
       return { kind: 'fail', failure: { code: 'GNK_E_TASK_FAILED', message: `stage ${stage.refId}: planning failed: ${errorMessage(error)}` } };

@@ -1,5 +1,6 @@
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
+import { executionWindowStage } from './execution-window.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { noopStage } from './noop.js';
 import { pipelineStage } from './pipeline.js';
@@ -10,6 +11,7 @@ import { waitStage } from './wait.js';
 import { webhookStage } from './webhook/webhook.js';
 
 export { evaluateVariablesStage, type EvaluateVariablesInput } from './evaluate-variables.js';
+export { executionWindowStage, type ExecutionWindowInput } from './execution-window.js';
 export { manualJudgmentStage, type ManualJudgmentInput } from './manual-judgment.js';
 export { noopStage } from './noop.js';
 export { pipelineStage, type PipelineInput } from './pipeline.js';
@@ -23,9 +25,15 @@ export { waitStage, type WaitInput } from './wait.js';
 export { webhookStage, type WebhookOptions } from './webhook/webhook.js';
 export type { WebhookInput } from './webhook/webhook-input.js';
 
-/** Every stage type that ships with Gennaker, with default settings. */
-export function builtInStages(): StageDefinition[] {
+export interface BuiltInStageOptions {
+  /** Time zone of execution windows that name none. */
+  readonly defaultTimezone: string;
+}
+
+/** Every stage type that ships with Gennaker. */
+export function builtInStages(options: BuiltInStageOptions): StageDefinition[] {
   return [
+    executionWindowStage({ defaultTimezone: options.defaultTimezone }),
     noopStage(),
     waitStage(),
     manualJudgmentStage(),

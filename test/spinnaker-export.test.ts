@@ -56,7 +56,7 @@ describe('a pipeline exported from Spinnaker', () => {
       const location = await storeFixture.freshLocation();
       const store = await openAt(location);
       const tickets = await ticketService();
-      const engine = new Engine({ store, stages: builtInStages({ defaultTimezone: 'UTC' }), logger: createLogger('silent'), dataDir: location.dataDir, nodeId: 'export-test' });
+      const engine = new Engine({ store, stages: builtInStages(), logger: createLogger('silent'), dataDir: location.dataDir, nodeId: 'export-test' });
       const events: EngineEvent[] = [];
       engine.events.on('event', (event) => events.push(event));
       await engine.start();

@@ -26,7 +26,8 @@ export async function startGennaker(config: Config, logger: Logger): Promise<Run
   if (config.demo) await seedDemo(store, logger);
   const engine = new Engine({
     store,
-    stages: builtInStages({ defaultTimezone: config.engine.defaultTimezone }),
+    stages: builtInStages(),
+    defaultTimezone: config.engine.defaultTimezone,
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,

@@ -25,6 +25,7 @@ import {
 } from '../core/execution/index.js';
 import { GennakerError } from '../core/errors.js';
 import { evaluateExpression } from '../core/expressions/index.js';
+import { parseFreeze, type Freeze } from '../core/time-rules/index.js';
 import type { PipelineConfig } from '../core/pipeline/pipeline-config.js';
 import { executionBlueprint } from '../core/pipeline/to-execution.js';
 import type { Logger } from '../log/logger.js';
@@ -32,8 +33,10 @@ import type { QueuedMessage } from '../store/queue.js';
 import type { Store } from '../store/store.js';
 import { GroupCommitter } from './committer.js';
 import { expressionScope } from './expression-scope.js';
+import { executionWindowGate } from './execution-window-gate.js';
+import { freezeGateStage } from './freeze-gate.js';
 import { StageRegistry } from './registry.js';
-import type { ChildPipelineRequest, EngineServices, EvaluationOutcome, StageDefinition } from './stage-contract.js';
+import { defineStage, type ChildPipelineRequest, type EngineServices, type EvaluationOutcome, type StageDefinition } from './stage-contract.js';
 import { StageRunner } from './stage-runner.js';
 
 export interface EngineOptions {
@@ -55,6 +58,8 @@ export interface EngineOptions {
   /** How often to look for RUNNING executions with no queued work. */
   readonly repairMs?: number;
   readonly clock?: () => number;
+  /** Time zone of execution windows that name none (default UTC). */
+  readonly defaultTimezone?: string;
 }
 
 export interface EngineEvents {
@@ -90,6 +95,8 @@ export class Engine {
   readonly #held = new Map<string, QueuedMessage>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #intervals: NodeJS.Timeout[] = [];
+  /** Freeze gates that found a freeze and sleep; lifting a freeze wakes them at once. */
+  readonly #freezeWaiters = new Map<string, { executionId: string; stageId: string }>();
   #sweeping = false;
   #sweepAgain = false;
   #running = false;
@@ -97,7 +104,12 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#store = options.store;
     this.#logger = options.logger.child({ component: 'engine' });
-    this.#registry = new StageRegistry(options.stages);
+    // The engine provides the gates it plans itself, so no installation can lack them.
+    this.#registry = new StageRegistry([
+      ...options.stages,
+      defineStage(executionWindowGate({ defaultTimezone: options.defaultTimezone ?? 'UTC' })),
+      defineStage(freezeGateStage(() => this.#store.freezes.unlifted(), (executionId, stageId) => this.#freezeWaiters.set(`${executionId}/${stageId}`, { executionId, stageId }))),
+    ]);
     this.#nodeId = options.nodeId;
     this.#owner = `${options.nodeId}#${randomUUID().slice(0, 8)}`;
     this.#leaseMs = options.leaseMs ?? 15_000;
@@ -233,6 +245,30 @@ export class Engine {
       }
       throw new GennakerError('GNK_E_CONFLICT', `execution ${executionId} kept changing; try again`);
     });
+  }
+
+  // ---------------------------------------------------------------- freezes
+
+  /** Freezes an application, an account or everything; stages that change infrastructure then wait or fail. */
+  async freeze(input: unknown): Promise<Freeze> {
+    const freeze = parseFreeze(input);
+    await this.#store.freezes.create(freeze);
+    return freeze;
+  }
+
+  /** Lifts a freeze and wakes the stages that waited for it (they re-check: another freeze may still hold them). */
+  async liftFreeze(id: string, user: string): Promise<void> {
+    await this.#store.freezes.lift(id, user, this.#clock());
+    const waiters = [...this.#freezeWaiters.values()];
+    this.#freezeWaiters.clear();
+    await Promise.all(
+      waiters.map(({ executionId, stageId }) =>
+        this.#operate(executionId, (draft) => {
+          draft.send({ kind: 'wakeStage', stageId });
+          return undefined;
+        }).catch((error: unknown) => this.#logger.warn({ err: error, executionId }, 'could not wake a freeze gate')),
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- message handling

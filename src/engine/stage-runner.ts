@@ -4,6 +4,7 @@ import { evaluateCondition, evaluateDeep, type ExpressionFailure } from '../core
 import type { Logger } from '../log/logger.js';
 import { executionWindowStageType } from '../core/time-rules/index.js';
 import { expressionScope } from './expression-scope.js';
+import { accountsOf, freezeGateStageType } from './freeze-gate.js';
 import type { StageRegistry } from './registry.js';
 import { RetryableTaskError, type EngineServices, type StageDefinition } from './stage-contract.js';
 
@@ -33,30 +34,48 @@ function inputFailure(stage: Stage, error: z.ZodError): StageFailure {
   };
 }
 
-const windowRefId = 'executionWindow';
-
 /**
- * A stage with `restrictExecutionDuringTimeWindow` first waits for its window, as Spinnaker does, in a
- * synthetic before-stage that every other before-stage waits for.
+ * Gates every stage may need before its own work, in order: its execution window (Spinnaker's
+ * `restrictExecutionDuringTimeWindow`), then — for stages that change infrastructure — the freeze gate.
+ * Each gate waits for the one before; the stage's own before-stages wait for the last gate.
  */
-function withExecutionWindow(stage: Stage, context: Readonly<Record<string, unknown>>, plan: StagePlan): StagePlan {
-  if (context['restrictExecutionDuringTimeWindow'] !== true || stage.type === executionWindowStageType) return plan;
-  const window: SyntheticStageSpec = {
-    type: executionWindowStageType,
-    name: 'Restrict execution during time window',
-    localRefId: windowRefId,
-    context: {
-      restrictedExecutionWindow: context['restrictedExecutionWindow'],
-      ...(context['skipWindowText'] === undefined ? {} : { skipWindowText: context['skipWindowText'] }),
-    },
-  };
+function withGates(
+  stage: Stage,
+  application: string,
+  context: Readonly<Record<string, unknown>>,
+  changesInfrastructure: boolean,
+  plan: StagePlan,
+): StagePlan {
+  const gates: SyntheticStageSpec[] = [];
+  if (context['restrictExecutionDuringTimeWindow'] === true && stage.type !== executionWindowStageType) {
+    gates.push({
+      type: executionWindowStageType,
+      name: 'Restrict execution during time window',
+      localRefId: 'executionWindow',
+      context: {
+        restrictedExecutionWindow: context['restrictedExecutionWindow'],
+        ...(context['skipWindowText'] === undefined ? {} : { skipWindowText: context['skipWindowText'] }),
+      },
+    });
+  }
+  if (changesInfrastructure) {
+    gates.push({
+      type: freezeGateStageType,
+      name: 'Wait for freezes to lift',
+      localRefId: 'freezeGate',
+      requisiteStageRefIds: gates.map((gate) => gate.localRefId!),
+      context: { application, accounts: accountsOf(context) },
+    });
+  }
+  const last = gates[gates.length - 1]?.localRefId;
+  if (last === undefined) return plan;
   // Keep each spec's own local refId (its position, by default) so requisites between them still resolve.
-  const others = plan.beforeStages.map((spec, index) => ({
+  const own = plan.beforeStages.map((spec, index) => ({
     ...spec,
     localRefId: spec.localRefId ?? String(index + 1),
-    requisiteStageRefIds: spec.requisiteStageRefIds?.length ? spec.requisiteStageRefIds : [windowRefId],
+    requisiteStageRefIds: spec.requisiteStageRefIds?.length ? spec.requisiteStageRefIds : [last],
   }));
-  return { ...plan, beforeStages: [window, ...others] };
+  return { ...plan, beforeStages: [...gates, ...own] };
 }
 
 function errorMessage(error: unknown): string {
@@ -103,7 +122,13 @@ export class StageRunner {
     const input = definition.input.safeParse(context);
     if (!input.success) return { kind: 'fail', failure: inputFailure(stage, input.error) };
     try {
-      const plan = withExecutionWindow(stage, context, definition.plan({ stage: { ...stage, context }, input: input.data }));
+      const plan = withGates(
+        stage,
+        state.execution.application,
+        context,
+        definition.changesInfrastructure === true,
+        definition.plan({ stage: { ...stage, context }, input: input.data }),
+      );
       return { kind: 'run', context, plan };
     } catch (error) {
       return { kind: 'fail', failure: { code: 'GNK_E_TASK_FAILED', message: `stage ${stage.refId}: planning failed: ${errorMessage(error)}` } };

@@ -1,6 +1,5 @@
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
-import { executionWindowStage } from './execution-window.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { noopStage } from './noop.js';
 import { pipelineStage } from './pipeline.js';
@@ -11,7 +10,6 @@ import { waitStage } from './wait.js';
 import { webhookStage } from './webhook/webhook.js';
 
 export { evaluateVariablesStage, type EvaluateVariablesInput } from './evaluate-variables.js';
-export { executionWindowStage, type ExecutionWindowInput } from './execution-window.js';
 export { manualJudgmentStage, type ManualJudgmentInput } from './manual-judgment.js';
 export { noopStage } from './noop.js';
 export { pipelineStage, type PipelineInput } from './pipeline.js';
@@ -25,15 +23,9 @@ export { waitStage, type WaitInput } from './wait.js';
 export { webhookStage, type WebhookOptions } from './webhook/webhook.js';
 export type { WebhookInput } from './webhook/webhook-input.js';
 
-export interface BuiltInStageOptions {
-  /** Time zone of execution windows that name none. */
-  readonly defaultTimezone: string;
-}
-
-/** Every stage type that ships with Gennaker. */
-export function builtInStages(options: BuiltInStageOptions): StageDefinition[] {
+/** Every stage type that ships with Gennaker (the engine adds its own gates: windows and freezes). */
+export function builtInStages(): StageDefinition[] {
   return [
-    executionWindowStage({ defaultTimezone: options.defaultTimezone }),
     noopStage(),
     waitStage(),
     manualJudgmentStage(),

@@ -5,8 +5,8 @@ import { assertTerminal, inputProblems, parseInput, plannedTasks, runTask } from
 
 describe('builtInStages', () => {
   test('lists each stage type once, with a task definition for everything it can plan', () => {
-    const types = builtInStages({ defaultTimezone: 'UTC' }).map((definition) => definition.type);
-    assert.deepEqual(types, ['restrictExecutionDuringTimeWindow', 'noop', 'wait', 'manualJudgment', 'checkPreconditions', 'checkPrecondition', 'evaluateVariables', 'webhook', 'runJob', 'pipeline']);
+    const types = builtInStages().map((definition) => definition.type);
+    assert.deepEqual(types, ['noop', 'wait', 'manualJudgment', 'checkPreconditions', 'checkPrecondition', 'evaluateVariables', 'webhook', 'runJob', 'pipeline']);
   });
 });
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { isGennakerError } from '../core/errors.js';
 import { executionWindowStageType, nextWindowStart, parseExecutionWindow, windowJitterMs } from '../core/time-rules/index.js';
-import type { StageDefinition } from '../engine/stage-contract.js';
-import { running, taskFailed } from './shared/results.js';
+import type { StageDefinition } from './stage-contract.js';
 
 const windowInput = z.looseObject({
   restrictedExecutionWindow: z.unknown(),
@@ -20,7 +19,7 @@ const maxSleepMs = 3_600_000;
  * window is open, then waits the jitter. It sleeps exactly until the window opens instead of polling
  * every 30 s; `skipRemainingWait` (the operator's "skip window") wakes and ends it.
  */
-export function executionWindowStage(options: { readonly defaultTimezone: string; readonly random?: () => number }): StageDefinition<ExecutionWindowInput> {
+export function executionWindowGate(options: { readonly defaultTimezone: string; readonly random?: () => number }): StageDefinition<ExecutionWindowInput> {
   const random = options.random ?? Math.random;
   return {
     type: executionWindowStageType,
@@ -35,15 +34,15 @@ export function executionWindowStage(options: { readonly defaultTimezone: string
           try {
             window = parseExecutionWindow(input.restrictedExecutionWindow, { path: 'restrictedExecutionWindow', refId: stage.refId });
           } catch (error) {
-            if (isGennakerError(error)) return taskFailed(error.message);
+            if (isGennakerError(error)) return { kind: 'terminal', failure: { code: 'GNK_E_TASK_FAILED', message: error.message } };
             throw error;
           }
           const jitterUntil = stage.context['jitterUntil'];
-          if (typeof jitterUntil === 'number') return now >= jitterUntil ? { kind: 'succeeded' } : running(jitterUntil - now);
+          if (typeof jitterUntil === 'number') return now >= jitterUntil ? { kind: 'succeeded' } : { kind: 'running', backoffMs: jitterUntil - now };
           const check = nextWindowStart(window, now, options.defaultTimezone);
-          if (check.kind === 'wait') return running(Math.min(check.untilMs - now, maxSleepMs), { waitingUntil: check.untilMs });
+          if (check.kind === 'wait') return { kind: 'running', backoffMs: Math.min(check.untilMs - now, maxSleepMs), context: { waitingUntil: check.untilMs } };
           const jitterMs = windowJitterMs(window, random(), execution.trigger.type === 'manual');
-          return jitterMs > 0 ? running(jitterMs, { jitterUntil: now + jitterMs }) : { kind: 'succeeded' };
+          return jitterMs > 0 ? { kind: 'running', backoffMs: jitterMs, context: { jitterUntil: now + jitterMs } } : { kind: 'succeeded' };
         },
       },
     },

@@ -27,7 +27,6 @@ export interface EngineProcessOptions {
 }
 
 export interface EngineProcess {
-  readonly pid: number;
   /** Resolves once the child has started its engine and submitted its executions. */
   readonly ready: Promise<Extract<ChildLine, { kind: 'ready' }>>;
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
@@ -41,7 +40,7 @@ export interface EngineProcess {
   stop(): Promise<number | null>;
 }
 
-export const engineChildPath = fileURLToPath(new URL('./engine-child.js', import.meta.url));
+const engineChildPath = fileURLToPath(new URL('./engine-child.js', import.meta.url));
 
 function argumentsFor(options: EngineProcessOptions): string[] {
   const optional: [string, string | number | undefined][] = [
@@ -89,7 +88,6 @@ export function startEngineProcess(options: EngineProcessOptions): EngineProcess
   // The child may be killed while the parent writes to it.
   child.stdin.on('error', () => undefined);
   return {
-    pid: child.pid!,
     ready,
     exited,
     events,

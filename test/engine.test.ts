@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { EngineEvent, ExecutionState, Trigger } from '../src/core/execution/index.js';
 import { validatePipeline } from '../src/core/pipeline/validate.js';
@@ -218,6 +219,33 @@ for (const fixture of engineFixtures()) {
       for (const id of ids) assert.equal((await otherNode.whenComplete(id)).execution.status, 'SUCCEEDED');
       await otherNode.stop();
       await first.store.close();
+    });
+
+    test('a message whose handling failed is delivered again once its lease lapses', async () => {
+      const location = await fixture.freshLocation();
+      const store = await openAt(location);
+      let failNextTransaction = false;
+      const flaky: Store = {
+        ...store,
+        transaction: (work) => {
+          if (!failNextTransaction) return store.transaction(work);
+          failNextTransaction = false;
+          return Promise.reject(new Error('the database went away for a moment'));
+        },
+      };
+      const engine = new Engine({ store: flaky, stages: testStages, logger, dataDir: location.dataDir, nodeId: 'node-f', leaseMs: 300, sweepMs: 50 });
+      await engine.start();
+      try {
+        const id = await engine.runPipeline(pipeline([{ refId: '1', type: 'noop' }]), trigger());
+        // Commits go through the group committer a macrotask later, so the first commit for the new execution fails.
+        failNextTransaction = true;
+        const done = await Promise.race([engine.whenComplete(id), sleep(10_000, undefined, { ref: false })]);
+        assert.equal(failNextTransaction, false, 'a commit did fail');
+        assert.equal(done?.execution.status, 'SUCCEEDED', 'the execution finished after the failed commit');
+      } finally {
+        await engine.stop();
+        await store.close();
+      }
     });
 
     test('an execution left RUNNING with no queued work is repaired', async () => {

@@ -330,7 +330,9 @@ export class Engine {
       this.#held.delete(message.id);
       await this.#store.queue.release(this.#owner, [message.id]);
     } catch (error) {
-      // The lease stays with us until it expires; then the sweep delivers the message again.
+      // No longer held, so the heartbeat stops renewing the lease: it expires and the sweep (of any
+      // process) delivers the message again. Renewing it would keep it from everyone for good.
+      this.#held.delete(message.id);
       this.#cache.delete(message.executionId);
       this.#logger.error({ err: error, message }, 'message handling failed; it will be redelivered');
     }

@@ -55,6 +55,11 @@ export interface EngineOptions {
   /** How often to look for RUNNING executions with no queued work. */
   readonly repairMs?: number;
   readonly clock?: () => number;
+  /**
+   * Called as a message's handler starts, with how long after its delivery time (deliverAt) that is.
+   * For benchmarks and metrics; when absent nothing is measured.
+   */
+  readonly onDispatch?: (delayMs: number) => void;
 }
 
 export interface EngineEvents {
@@ -83,6 +88,7 @@ export class Engine {
   readonly #sweepMs: number;
   readonly #repairMs: number;
   readonly #clock: () => number;
+  readonly #onDispatch: ((delayMs: number) => void) | undefined;
   readonly #abort = new AbortController();
   readonly #cache = new Map<string, ExecutionState>();
   readonly #chains = new Map<string, Promise<void>>();
@@ -104,6 +110,7 @@ export class Engine {
     this.#sweepMs = options.sweepMs ?? 1_000;
     this.#repairMs = options.repairMs ?? 30_000;
     this.#clock = options.clock ?? Date.now;
+    this.#onDispatch = options.onDispatch;
     this.#committer = new GroupCommitter(options.store);
     this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir), this.#logger, this.#abort.signal);
   }
@@ -276,6 +283,7 @@ export class Engine {
 
   async #deliver(message: QueuedMessage): Promise<void> {
     if (!this.#running) return;
+    this.#onDispatch?.(this.#clock() - message.deliverAt);
     try {
       for (let attempt = 0; attempt < conflictRetries; attempt++) {
         const state = await this.#load(message.executionId);

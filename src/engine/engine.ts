@@ -157,7 +157,8 @@ export class Engine {
       leaseOwner: null,
       leaseUntil: 0,
     };
-    await this.#store.transaction((tx) => tx.executions.insert(state, [start]));
+    const [created] = await this.#store.transaction((tx) => tx.executions.write([{ kind: 'insert', state, messages: [start] }]));
+    if (!created) throw new GennakerError('GNK_E_ALREADY_EXISTS', `execution ${state.execution.id} already exists`, [{ path: 'id' }]);
     // Unleased: whichever engine process sweeps first takes the new execution, spreading the work.
     void this.#sweep();
     return state.execution.id;
@@ -288,7 +289,7 @@ export class Engine {
       for (let attempt = 0; attempt < conflictRetries; attempt++) {
         const state = await this.#load(message.executionId);
         if (!state) {
-          await this.#store.transaction((tx) => tx.executions.apply({ expectedVersion: 0, transition: emptyTransition(message), consumedMessageId: message.id, newMessages: [] }));
+          await this.#committer.submit({ kind: 'transition', expectedVersion: 0, transition: emptyTransition(message), consumedMessageId: message.id, newMessages: [] });
           this.#held.delete(message.id);
           return;
         }
@@ -320,6 +321,7 @@ export class Engine {
       leaseUntil: now + message.delayMs + this.#leaseMs,
     }));
     const applied = await this.#committer.submit({
+      kind: 'transition',
       expectedVersion: state.execution.version,
       transition,
       ...(consumedMessageId === undefined ? {} : { consumedMessageId }),

@@ -146,21 +146,27 @@ export class Engine {
 
   // ---------------------------------------------------------------- starting work
 
-  /** Stores a new execution and starts it. Any engine process sharing the store may pick it up. */
+  /**
+   * Stores a new execution (in the next group commit) and starts it. The process that stores it
+   * leases its start message to itself and dispatches it directly, as it does every message its
+   * transitions create; if the process dies first, the lease expires and any engine process sharing
+   * the store takes the message. An engine not started yet leaves it to whichever process sweeps first.
+   */
   async run(blueprint: ExecutionBlueprint): Promise<string> {
-    const state = createExecution(blueprint, this.#clock());
+    const now = this.#clock();
+    const state = createExecution(blueprint, now);
     const start: QueuedMessage = {
       id: randomUUID(),
       executionId: state.execution.id,
       body: { kind: 'startExecution' },
-      deliverAt: this.#clock(),
-      leaseOwner: null,
-      leaseUntil: 0,
+      deliverAt: now,
+      leaseOwner: this.#running ? this.#owner : null,
+      leaseUntil: this.#running ? now + this.#leaseMs : 0,
     };
-    const [created] = await this.#store.transaction((tx) => tx.executions.write([{ kind: 'insert', state, messages: [start] }]));
+    const created = await this.#committer.submit({ kind: 'insert', state, messages: [start] });
     if (!created) throw new GennakerError('GNK_E_ALREADY_EXISTS', `execution ${state.execution.id} already exists`, [{ path: 'id' }]);
-    // Unleased: whichever engine process sweeps first takes the new execution, spreading the work.
-    void this.#sweep();
+    this.#cache.set(state.execution.id, state);
+    this.#schedule(start);
     return state.execution.id;
   }
 

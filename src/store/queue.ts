@@ -71,10 +71,17 @@ export class QueueRepository {
     return rows.map(fromRow);
   }
 
-  /** Extends the leases this owner holds on messages it is still working on. */
+  /**
+   * Extends the leases this owner holds on messages it is still working on. On PostgreSQL it skips
+   * rows another transaction has locked, which are messages being consumed by a group commit right
+   * now: waiting for them could deadlock with that commit, and a skipped renewal is retried at the
+   * next heartbeat, long before the lease runs out.
+   */
   async renewLeases(owner: string, ids: readonly string[], until: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.updateTable('queue_messages').set({ lease_until: until }).where('lease_owner', '=', owner).where('id', 'in', [...ids]).execute();
+    let held = this.db.selectFrom('queue_messages').select('id').where('lease_owner', '=', owner).where('id', 'in', [...ids]);
+    if (this.engine === 'postgres') held = held.forUpdate().skipLocked();
+    await this.db.updateTable('queue_messages').set({ lease_until: until }).where('id', 'in', held).execute();
   }
 
   /** Gives up leases so the messages are delivered again at once (after a conflicting transition). */

@@ -1,16 +1,17 @@
 import type { Store } from '../store/store.js';
-import type { TransitionCommit } from '../store/executions.js';
+import type { ExecutionWrite } from '../store/executions.js';
 
 interface Pending {
-  readonly commit: TransitionCommit;
+  readonly write: ExecutionWrite;
   readonly resolve: (applied: boolean) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
- * Group commit: transitions submitted while a commit is in flight wait and go together in the next
- * transaction. One fsync then makes many transitions durable, which is what lets SQLite with
- * synchronous=FULL keep up with the engine. Every caller learns whether its own transition applied.
+ * Group commit: writes (new executions, transitions) submitted while a commit is in flight wait and
+ * go together in the next transaction, written with a few multi-row statements. One fsync then makes
+ * many transitions durable, which is what lets SQLite with synchronous=FULL keep up with the engine.
+ * Every caller learns whether its own write applied.
  */
 export class GroupCommitter {
   #pending: Pending[] = [];
@@ -23,9 +24,9 @@ export class GroupCommitter {
     private readonly maxBatch = 1_000,
   ) {}
 
-  submit(commit: TransitionCommit): Promise<boolean> {
+  submit(write: ExecutionWrite): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ commit, resolve, reject });
+      this.#pending.push({ write, resolve, reject });
       if (!this.#flushing) {
         this.#flushing = true;
         setImmediate(() => void this.#flush());
@@ -42,11 +43,7 @@ export class GroupCommitter {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.maxBatch);
       try {
-        const applied = await this.store.transaction(async (tx) => {
-          const results: boolean[] = [];
-          for (const { commit } of batch) results.push(await tx.executions.apply(commit));
-          return results;
-        });
+        const applied = await this.store.transaction((tx) => tx.executions.write(batch.map((pending) => pending.write)));
         this.#batches += 1;
         this.#commits += batch.length;
         batch.forEach((pending, index) => pending.resolve(applied[index]!));

@@ -60,6 +60,11 @@ export interface EngineOptions {
   readonly clock?: () => number;
   /** Time zone of execution windows that name none (default UTC). */
   readonly defaultTimezone?: string;
+  /**
+   * Called as a message's handler starts, with how long after its delivery time (deliverAt) that is.
+   * For benchmarks and metrics; when absent nothing is measured.
+   */
+  readonly onDispatch?: (delayMs: number) => void;
 }
 
 export interface EngineEvents {
@@ -73,7 +78,7 @@ const conflictRetries = 5;
  * execution (in order), transitions are group-committed with a version check, and the messages a
  * transition creates are leased to this process and dispatched directly — at once or by a timer at
  * their delivery time — so the common path never polls the store. A slow sweep picks up messages
- * whose lease expired (a dead process) and new executions any process may take.
+ * whose lease expired (a dead process) and executions submitted by a process that runs no engine.
  */
 export class Engine {
   readonly events = new EventEmitter<EngineEvents>();
@@ -88,6 +93,7 @@ export class Engine {
   readonly #sweepMs: number;
   readonly #repairMs: number;
   readonly #clock: () => number;
+  readonly #onDispatch: ((delayMs: number) => void) | undefined;
   readonly #abort = new AbortController();
   readonly #cache = new Map<string, ExecutionState>();
   readonly #chains = new Map<string, Promise<void>>();
@@ -116,6 +122,7 @@ export class Engine {
     this.#sweepMs = options.sweepMs ?? 1_000;
     this.#repairMs = options.repairMs ?? 30_000;
     this.#clock = options.clock ?? Date.now;
+    this.#onDispatch = options.onDispatch;
     this.#committer = new GroupCommitter(options.store);
     this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir), this.#logger, this.#abort.signal);
   }
@@ -151,20 +158,27 @@ export class Engine {
 
   // ---------------------------------------------------------------- starting work
 
-  /** Stores a new execution and starts it. Any engine process sharing the store may pick it up. */
+  /**
+   * Stores a new execution (in the next group commit) and starts it. The process that stores it
+   * leases its start message to itself and dispatches it directly, as it does every message its
+   * transitions create; if the process dies first, the lease expires and any engine process sharing
+   * the store takes the message. An engine not started yet leaves it to whichever process sweeps first.
+   */
   async run(blueprint: ExecutionBlueprint): Promise<string> {
-    const state = createExecution(blueprint, this.#clock());
+    const now = this.#clock();
+    const state = createExecution(blueprint, now);
     const start: QueuedMessage = {
       id: randomUUID(),
       executionId: state.execution.id,
       body: { kind: 'startExecution' },
-      deliverAt: this.#clock(),
-      leaseOwner: null,
-      leaseUntil: 0,
+      deliverAt: now,
+      leaseOwner: this.#running ? this.#owner : null,
+      leaseUntil: this.#running ? now + this.#leaseMs : 0,
     };
-    await this.#store.transaction((tx) => tx.executions.insert(state, [start]));
-    // Unleased: whichever engine process sweeps first takes the new execution, spreading the work.
-    void this.#sweep();
+    const created = await this.#committer.submit({ kind: 'insert', state, messages: [start] });
+    if (!created) throw new GennakerError('GNK_E_ALREADY_EXISTS', `execution ${state.execution.id} already exists`, [{ path: 'id' }]);
+    this.#cache.set(state.execution.id, state);
+    this.#schedule(start);
     return state.execution.id;
   }
 
@@ -312,11 +326,12 @@ export class Engine {
 
   async #deliver(message: QueuedMessage): Promise<void> {
     if (!this.#running) return;
+    this.#onDispatch?.(this.#clock() - message.deliverAt);
     try {
       for (let attempt = 0; attempt < conflictRetries; attempt++) {
         const state = await this.#load(message.executionId);
         if (!state) {
-          await this.#store.transaction((tx) => tx.executions.apply({ expectedVersion: 0, transition: emptyTransition(message), consumedMessageId: message.id, newMessages: [] }));
+          await this.#committer.submit({ kind: 'transition', expectedVersion: 0, transition: emptyTransition(message), consumedMessageId: message.id, newMessages: [] });
           this.#held.delete(message.id);
           return;
         }
@@ -350,6 +365,7 @@ export class Engine {
       leaseUntil: now + message.delayMs + this.#leaseMs,
     }));
     const applied = await this.#committer.submit({
+      kind: 'transition',
       expectedVersion: state.execution.version,
       transition,
       ...(consumedMessageId === undefined ? {} : { consumedMessageId }),

@@ -1,16 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Execution, ExecutionState, ExecutionStatus, Stage, Transition } from '../core/execution/index.js';
-import type { QueuedMessage } from './queue.js';
-import { insertMessages } from './queue.js';
+import type { Execution, ExecutionState, ExecutionStatus, Stage } from '../core/execution/index.js';
+import { writeExecutions, type ExecutionWrite } from './execution-writes.js';
 import type { Tables } from './tables.js';
 
-/** One transition to commit: the version it was computed from, and the message it consumed. */
-export interface TransitionCommit {
-  readonly expectedVersion: number;
-  readonly transition: Transition;
-  readonly consumedMessageId?: string;
-  readonly newMessages: readonly QueuedMessage[];
-}
+export type { ExecutionInsert, ExecutionWrite, TransitionCommit } from './execution-writes.js';
 
 export interface ExecutionQuery {
   readonly application?: string;
@@ -33,32 +26,12 @@ export interface ExecutionSummary {
 
 const activeStatuses: ExecutionStatus[] = ['RUNNING', 'PAUSED', 'SUSPENDED'];
 
-function executionColumns(execution: Execution): Omit<Tables['executions'], 'id'> {
-  return {
-    type: execution.type,
-    application: execution.application,
-    pipeline_config_id: execution.pipelineConfigId ?? null,
-    status: execution.status,
-    build_time: execution.buildTime,
-    end_time: execution.endTime ?? null,
-    version: execution.version,
-    body: JSON.stringify(execution),
-  };
-}
-
 export class ExecutionRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  /** Stores a new execution and its first messages together. */
-  async insert(state: ExecutionState, messages: readonly QueuedMessage[]): Promise<void> {
-    await this.db.insertInto('executions').values({ id: state.execution.id, ...executionColumns(state.execution) }).execute();
-    if (state.stages.length > 0) {
-      await this.db
-        .insertInto('stages')
-        .values(state.stages.map((stage) => ({ execution_id: stage.executionId, id: stage.id, body: JSON.stringify(stage) })))
-        .execute();
-    }
-    await insertMessages(this.db, messages);
+  /** Writes new executions and transitions with a few multi-row statements; see writeExecutions. */
+  write(writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+    return writeExecutions(this.db, writes);
   }
 
   async load(id: string): Promise<ExecutionState | undefined> {
@@ -67,44 +40,6 @@ export class ExecutionRepository {
     const stageRows = await this.db.selectFrom('stages').select('body').where('execution_id', '=', id).execute();
     const execution = { ...(JSON.parse(row.body) as Execution), version: row.version };
     return { execution, stages: stageRows.map((stageRow) => JSON.parse(stageRow.body) as Stage) };
-  }
-
-  /**
-   * Applies one transition if the execution is still at `expectedVersion`; returns false (and writes
-   * nothing for it) when another writer got there first. The consumed message is deleted either way
-   * only when the transition applied, so a conflicting one is delivered again.
-   */
-  async apply(commit: TransitionCommit): Promise<boolean> {
-    const { transition } = commit;
-    if (transition.executionChanged) {
-      const next = { ...transition.execution, version: commit.expectedVersion + 1 };
-      const updated = await this.db
-        .updateTable('executions')
-        .set(executionColumns(next))
-        .where('id', '=', next.id)
-        .where('version', '=', commit.expectedVersion)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) return false;
-      for (const stage of transition.changedStages) {
-        await this.db
-          .insertInto('stages')
-          .values({ execution_id: stage.executionId, id: stage.id, body: JSON.stringify(stage) })
-          .onConflict((conflict) => conflict.columns(['execution_id', 'id']).doUpdateSet({ body: JSON.stringify(stage) }))
-          .execute();
-      }
-      if (transition.deletedStageIds.length > 0) {
-        await this.db
-          .deleteFrom('stages')
-          .where('execution_id', '=', next.id)
-          .where('id', 'in', [...transition.deletedStageIds])
-          .execute();
-      }
-    }
-    if (commit.consumedMessageId !== undefined) {
-      await this.db.deleteFrom('queue_messages').where('id', '=', commit.consumedMessageId).execute();
-    }
-    await insertMessages(this.db, commit.newMessages);
-    return true;
   }
 
   async list(query: ExecutionQuery): Promise<ExecutionSummary[]> {

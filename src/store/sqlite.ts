@@ -9,13 +9,45 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type SqliteDatabase,
   type SqliteDialectConfig,
+  type SqliteStatement,
 } from 'kysely';
 import { GennakerError } from '../core/errors.js';
 import type { Tables } from './tables.js';
 
 export const sqliteFileName = 'gennaker.db';
 const busyTimeoutMs = 5_000;
+const cachedStatements = 200;
+/** Longer statements are multi-row writes of one size that seldom recurs; they are prepared once and dropped. */
+const longestCachedSql = 2_000;
+
+/**
+ * Kysely prepares every query anew, and on better-sqlite3 preparing costs more than running a small
+ * statement. Keeping the prepared statements of recent SQL texts (least recently used dropped first)
+ * makes repeated queries cost only their execution; SQLite re-prepares a kept statement by itself when
+ * the schema changes.
+ */
+export function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      const cached = cache.get(sql);
+      if (cached) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      if (sql.length <= longestCachedSql) {
+        if (cache.size >= cachedStatements) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 /**
  * Every transaction Gennaker opens writes. A deferred BEGIN would read first and then fail with
@@ -73,5 +105,5 @@ export function openSqlite(dataDir: string): { db: Kysely<Tables>; path: string 
       cause: error,
     });
   }
-  return { db: new Kysely<Tables>({ dialect: new GennakerSqliteDialect({ database }) }), path };
+  return { db: new Kysely<Tables>({ dialect: new GennakerSqliteDialect({ database: withStatementCache(database) }) }), path };
 }

@@ -1,0 +1,181 @@
+import { sql, type Kysely } from 'kysely';
+import type { Execution, ExecutionState, Stage, Transition } from '../core/execution/index.js';
+import { insertMessages, type QueuedMessage } from './queue.js';
+import type { Tables } from './tables.js';
+
+/** A new execution with its first messages; refused when its id exists. */
+export interface ExecutionInsert {
+  readonly kind: 'insert';
+  readonly state: ExecutionState;
+  readonly messages: readonly QueuedMessage[];
+}
+
+/** One transition to commit: the version it was computed from, and the message it consumed. */
+export interface TransitionCommit {
+  readonly kind: 'transition';
+  readonly expectedVersion: number;
+  readonly transition: Transition;
+  readonly consumedMessageId?: string;
+  readonly newMessages: readonly QueuedMessage[];
+}
+
+export type ExecutionWrite = ExecutionInsert | TransitionCommit;
+
+/** Rows per multi-row statement: far below both engines' limits on bound parameters. */
+const rowsPerStatement = 500;
+
+function executionIdOf(write: ExecutionWrite): string {
+  return write.kind === 'insert' ? write.state.execution.id : write.transition.execution.id;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += rowsPerStatement) result.push(items.slice(i, i + rowsPerStatement));
+  return result;
+}
+
+/**
+ * Splits writes, in order, into runs in which no execution appears twice. Writes within a run touch
+ * disjoint rows (messages have fresh ids), so a run can be written with one statement per kind of
+ * row and still mean exactly what writing its members one by one would.
+ */
+function independentRuns(writes: readonly ExecutionWrite[]): ExecutionWrite[][] {
+  const runs: ExecutionWrite[][] = [];
+  let current: ExecutionWrite[] = [];
+  let ids = new Set<string>();
+  for (const write of writes) {
+    const id = executionIdOf(write);
+    if (ids.has(id)) {
+      runs.push(current);
+      current = [];
+      ids = new Set();
+    }
+    current.push(write);
+    ids.add(id);
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
+async function insertExecutions(db: Kysely<Tables>, executions: readonly Execution[]): Promise<Set<string>> {
+  const created = new Set<string>();
+  for (const chunk of chunks(executions)) {
+    const rows = await db
+      .insertInto('executions')
+      .values(
+        chunk.map((execution) => ({
+          id: execution.id,
+          type: execution.type,
+          application: execution.application,
+          pipeline_config_id: execution.pipelineConfigId ?? null,
+          status: execution.status,
+          build_time: execution.buildTime,
+          end_time: execution.endTime ?? null,
+          version: execution.version,
+          body: JSON.stringify(execution),
+        })),
+      )
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const row of rows) created.add(row.id);
+  }
+  return created;
+}
+
+/**
+ * Version-checked updates of many executions in one statement; returns the ids that were still at
+ * their expected version. Only the columns a transition can change are written (type, application,
+ * pipeline and build time are fixed at creation), so SQLite leaves the indexes on them alone. The
+ * casts give PostgreSQL the types of the VALUES columns; SQLite reads them as affinities.
+ */
+async function updateExecutions(db: Kysely<Tables>, commits: readonly TransitionCommit[]): Promise<Set<string>> {
+  const updated = new Set<string>();
+  for (const chunk of chunks(commits)) {
+    const values = sql.join(
+      chunk.map(({ transition, expectedVersion }) => {
+        const next = { ...transition.execution, version: expectedVersion + 1 };
+        return sql`(${next.id}, cast(${expectedVersion} as integer), ${next.status}, cast(${next.endTime ?? null} as bigint), ${JSON.stringify(next)})`;
+      }),
+    );
+    const result = await sql<{ id: string }>`
+      with v (id, expected, status, end_time, body) as (values ${values})
+      update executions
+      set status = v.status, end_time = v.end_time, version = v.expected + 1, body = v.body
+      from v
+      where executions.id = v.id and executions.version = v.expected
+      returning executions.id`.execute(db);
+    for (const row of result.rows) updated.add(row.id);
+  }
+  return updated;
+}
+
+async function upsertStages(db: Kysely<Tables>, stages: readonly Stage[]): Promise<void> {
+  for (const chunk of chunks(stages)) {
+    await db
+      .insertInto('stages')
+      .values(chunk.map((stage) => ({ execution_id: stage.executionId, id: stage.id, body: JSON.stringify(stage) })))
+      .onConflict((conflict) => conflict.columns(['execution_id', 'id']).doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })))
+      .execute();
+  }
+}
+
+async function deleteStages(db: Kysely<Tables>, keys: readonly (readonly [string, string])[]): Promise<void> {
+  for (const chunk of chunks(keys)) {
+    await db
+      .deleteFrom('stages')
+      .where((eb) => eb(eb.refTuple('execution_id', 'id'), 'in', chunk.map(([executionId, stageId]) => eb.tuple(executionId, stageId))))
+      .execute();
+  }
+}
+
+async function deleteMessages(db: Kysely<Tables>, ids: readonly string[]): Promise<void> {
+  for (const chunk of chunks(ids)) await db.deleteFrom('queue_messages').where('id', 'in', chunk).execute();
+}
+
+async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Promise<boolean[]> {
+  const created = await insertExecutions(
+    db,
+    run.flatMap((write) => (write.kind === 'insert' ? [write.state.execution] : [])),
+  );
+  const updated = await updateExecutions(
+    db,
+    run.flatMap((write) => (write.kind === 'transition' && write.transition.executionChanged ? [write] : [])),
+  );
+  const applied = run.map((write) => {
+    const id = executionIdOf(write);
+    if (write.kind === 'insert') return created.has(id);
+    return !write.transition.executionChanged || updated.has(id);
+  });
+  const landed = run.filter((_, index) => applied[index]);
+  const changed = landed.flatMap((write) => (write.kind === 'transition' && write.transition.executionChanged ? [write.transition] : []));
+  await upsertStages(db, [
+    ...landed.flatMap((write) => (write.kind === 'insert' ? write.state.stages : [])),
+    ...changed.flatMap((transition) => transition.changedStages),
+  ]);
+  await deleteStages(
+    db,
+    changed.flatMap((transition) => transition.deletedStageIds.map((stageId) => [transition.execution.id, stageId] as const)),
+  );
+  await deleteMessages(
+    db,
+    landed.flatMap((write) => (write.kind === 'transition' && write.consumedMessageId !== undefined ? [write.consumedMessageId] : [])),
+  );
+  for (const chunk of chunks(landed.flatMap((write) => (write.kind === 'insert' ? write.messages : write.newMessages)))) {
+    await insertMessages(db, chunk);
+  }
+  return applied;
+}
+
+/**
+ * Writes many executions' changes with a few multi-row statements instead of a few statements per
+ * change: what lets one group commit carry hundreds of transitions without a round trip (PostgreSQL)
+ * or a statement preparation (SQLite) for each. Returns, in order, whether each write applied: an
+ * insert unless its id exists, a transition if its execution was still at the expected version
+ * (otherwise nothing of it is written, and its consumed message stays queued for redelivery).
+ */
+export async function writeExecutions(db: Kysely<Tables>, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+  const applied: boolean[] = [];
+  for (const run of independentRuns(writes)) applied.push(...(await writeRun(db, run)));
+  return applied;
+}

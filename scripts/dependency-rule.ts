@@ -23,9 +23,10 @@ export const dependencyRule: Readonly<Record<string, ModuleRule>> = {
   stages: { mayImport: ['core', 'config', 'log', 'engine'] },
   providers: { mayImport: ['core', 'config', 'log'] },
   localcloud: { mayImport: ['core', 'config', 'log'] },
-  api: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'providers'] },
-  app: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'stages', 'providers', 'localcloud', 'api'] },
-  cli: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'stages', 'providers', 'localcloud', 'api', 'app'] },
+  inventory: { mayImport: ['core', 'config', 'log', 'store', 'providers'] },
+  api: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'providers', 'inventory'] },
+  app: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'stages', 'providers', 'localcloud', 'inventory', 'api'] },
+  cli: { mayImport: ['core', 'config', 'log', 'store', 'engine', 'stages', 'providers', 'localcloud', 'inventory', 'api', 'app'] },
 };
 
 /** Ambient names that mean I/O, time or chance; a pure module receives these as arguments instead. */

@@ -66,6 +66,29 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The embedded local cloud: a daemon (`gennaker localcloud`) whose instances are OS processes and whose
+     * load balancers are HTTP proxies. `serve` starts it when it is not running and leaves it running.
+     */
+    localCloud: z
+      .object({
+        enabled: z.boolean().default(true),
+        accounts: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[a-zA-Z0-9._-]+$/, { error: 'expected letters, digits, ".", "_" and "-"' }),
+                regions: z.array(z.string().regex(/^[a-zA-Z0-9._-]+$/)).min(1),
+              })
+              .strict(),
+          )
+          .min(1)
+          .default([{ name: 'local', regions: ['us-east', 'eu-west'] }]),
+        /** `builtin`: Gennaker's own proxy; `haproxy`: an HAProxy per balancer, weights via its runtime API. */
+        loadBalancer: z.enum(['builtin', 'haproxy']).default('builtin'),
+      })
+      .strict()
+      .prefault({}),
     demo: z.boolean().default(false),
   })
   .strict();

@@ -1,0 +1,4 @@
+export * from './model.js';
+export * from './moniker.js';
+export * from './operations.js';
+export * from './changes.js';

@@ -20,6 +20,8 @@ export interface SyntheticStageSpec {
   readonly localRefId?: string;
   readonly requisiteStageRefIds?: readonly string[];
   readonly onFailure?: OnFailure;
+  /** Time spent in this stage does not count toward its parent's stageTimeoutMs (execution windows, freezes). */
+  readonly excludedFromParentTimeout?: boolean;
 }
 
 export interface Trigger {
@@ -92,6 +94,7 @@ export interface Stage {
   /** Values published to downstream stages. */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly onFailure: OnFailure;
+  readonly excludedFromParentTimeout?: boolean;
   readonly stageEnabled?: string;
   readonly stageTimeoutMs?: number;
   readonly startTime?: number;

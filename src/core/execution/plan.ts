@@ -51,6 +51,7 @@ export function addSyntheticStages(
       context: {},
       outputs: {},
       onFailure: spec.onFailure ?? 'haltPipeline',
+      ...(spec.excludedFromParentTimeout ? { excludedFromParentTimeout: true } : {}),
       tasks: [],
       runNumber: parent.runNumber,
     };

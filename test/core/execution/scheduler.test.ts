@@ -181,6 +181,25 @@ describe('tasks', () => {
     assert.equal(sim.stage('1').failure?.code, 'GNK_E_STAGE_TIMEOUT');
     assert.match(sim.stage('1').failure!.message, /stageTimeoutMs of 5000 ms/);
   });
+
+  for (const excluded of [true, false]) {
+    test(`time in a holding before-stage (an execution window) ${excluded ? 'does not count' : 'counts'} toward the parent's stageTimeoutMs when ${excluded ? '' : 'not '}marked so`, async () => {
+      const polls = (steps: number) => (_s: Stage, _t: unknown, attempt: number): TaskResult => (attempt < steps ? { kind: 'running', backoffMs: 1000 } : succeed);
+      const sim = await new Simulator([{ type: 'held', stageTimeoutMs: 5000 }], {
+        held: {
+          plan: () => ({
+            tasks: [{ name: 'own', implementation: 'own' }],
+            beforeStages: [{ type: 'window', name: 'window', context: {}, excludedFromParentTimeout: excluded }],
+            afterStages: [],
+          }),
+          task: polls(4),
+        },
+        window: { task: polls(11) },
+      }).start();
+      assert.equal(sim.statusOf('1<1'), 'SUCCEEDED');
+      assert.equal(sim.statusOf('1'), excluded ? 'SUCCEEDED' : 'TERMINAL');
+    });
+  }
 });
 
 describe('synthetic stages', () => {

@@ -63,6 +63,15 @@ export interface FreezeTable {
   lifted_by: string | null;
 }
 
+export interface QuarantinedVersionTable {
+  application: string;
+  artifact: string;
+  version: string;
+  reason: string;
+  quarantined_by: string;
+  quarantined_at: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -70,4 +79,5 @@ export interface Tables {
   stages: StageTable;
   queue_messages: QueueMessageTable;
   freezes: FreezeTable;
+  quarantined_versions: QuarantinedVersionTable;
 }

@@ -4,7 +4,7 @@ import type { Capacity, ServerGroup } from '../../src/core/cloud/model.js';
 import { serverGroupsToDestroy, serverGroupsToDisable, serverGroupsToScaleDown } from '../../src/core/deploy/cluster-selection.js';
 import { resizedCapacity, stepDesired } from '../../src/core/deploy/resize.js';
 import { normaliseTarget, resolveTarget } from '../../src/core/deploy/targets.js';
-import { trafficGuardVerdict, type TrafficGuard } from '../../src/core/deploy/traffic-guards.js';
+import { applicationTrafficGuardsSchema, trafficGuardVerdict, type TrafficGuard } from '../../src/core/deploy/traffic-guards.js';
 
 /** A server group of cluster app-prod created at `createdAt`, with `up` Up instances. */
 function group(name: string, createdAt: number, options: { enabled?: boolean; up?: number; desired?: number } = {}): ServerGroup {
@@ -123,5 +123,16 @@ describe('traffic guards', () => {
     assert.equal(trafficGuardVerdict([{ ...guard, location: 'eu-west' }], where, [serving], [disabled], 'disable').allowed, true);
     assert.equal(trafficGuardVerdict([{ ...guard, stack: 'staging' }], where, [serving], [disabled], 'disable').allowed, true);
     assert.equal(trafficGuardVerdict([{ ...guard, location: '*' }], where, [serving], [disabled], 'disable').allowed, false);
+  });
+});
+
+describe('traffic guards on an application', () => {
+  test('parsed from the application attributes with enabled defaulting to true; bad ones name the field', () => {
+    const parsed = applicationTrafficGuardsSchema.parse({ email: 'a@b', trafficGuards: [{ account: 'local', stack: 'prod' }] });
+    assert.deepEqual(parsed.trafficGuards, [{ account: 'local', stack: 'prod', enabled: true }]);
+    assert.deepEqual(applicationTrafficGuardsSchema.parse({}).trafficGuards, []);
+    const bad = applicationTrafficGuardsSchema.safeParse({ trafficGuards: [{ stack: 'prod' }] });
+    assert.equal(bad.success, false);
+    assert.deepEqual(bad.error?.issues[0]?.path, ['trafficGuards', 0, 'account']);
   });
 });

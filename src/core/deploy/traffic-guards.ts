@@ -1,16 +1,27 @@
+import { z } from 'zod';
 import type { ServerGroup } from '../cloud/model.js';
 import { parseMoniker } from '../cloud/moniker.js';
 import { upInstanceCount } from './cluster-view.js';
 
-/** Stored on an application: protects matching clusters from losing all their Up instances (Spinnaker's shape). */
-export interface TrafficGuard {
-  readonly account: string;
-  /** Region; `*` or absent matches every region. */
-  readonly location?: string;
-  readonly stack?: string;
-  readonly detail?: string;
-  readonly enabled: boolean;
-}
+/**
+ * Stored on an application as `trafficGuards[]` (Front50's shape): protects matching clusters from losing
+ * all their Up instances. `location` is a region, `*` or absent for all; stack and detail match exactly.
+ */
+export const trafficGuardSchema = z
+  .object({
+    account: z.string({ error: 'expected an account name' }).min(1, { error: 'expected an account name' }),
+    location: z.string().optional(),
+    stack: z.string().optional(),
+    detail: z.string().optional(),
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+  })
+  .strict();
+export type TrafficGuard = z.output<typeof trafficGuardSchema>;
+
+/** The guards of an application from its attributes; attributes without any mean no guards. */
+export const applicationTrafficGuardsSchema = z.looseObject({
+  trafficGuards: z.array(trafficGuardSchema, { error: 'expected a list of traffic guards' }).default([]),
+});
 
 export function guardsCluster(guard: TrafficGuard, account: string, region: string, cluster: string): boolean {
   if (!guard.enabled || guard.account !== account) return false;

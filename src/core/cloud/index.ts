@@ -3,3 +3,7 @@ export * from './moniker.js';
 export * from './operations.js';
 export * from './changes.js';
 export * from './local-cloud-protocol.js';
+export * from './resource-changes.js';
+export * from './region-diff.js';
+export * from './clusters.js';
+export * from './json-equal.js';

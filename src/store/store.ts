@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
 import { ExecutionRepository } from './executions.js';
 import { FreezeRepository } from './freezes.js';
+import { InventoryRepository } from './inventory.js';
 import { PipelineConfigRepository } from './pipeline-configs.js';
 import { QueueRepository } from './queue.js';
 import type { Tables } from './tables.js';
@@ -15,6 +16,7 @@ export interface Repositories {
   readonly executions: ExecutionRepository;
   readonly queue: QueueRepository;
   readonly freezes: FreezeRepository;
+  readonly inventory: InventoryRepository;
 }
 
 export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
@@ -24,6 +26,7 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
     executions: new ExecutionRepository(db),
     queue: new QueueRepository(db, engine),
     freezes: new FreezeRepository(db),
+    inventory: new InventoryRepository(db, now),
   };
 }
 

@@ -3,3 +3,8 @@ export * from './moniker.js';
 export * from './operations.js';
 export * from './changes.js';
 export * from './local-cloud-protocol.js';
+export * from './weighted-selection.js';
+export * from './capacity.js';
+export * from './health.js';
+export * from './naming.js';
+export * from './change-replay.js';

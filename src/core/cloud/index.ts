@@ -7,3 +7,8 @@ export * from './resource-changes.js';
 export * from './region-diff.js';
 export * from './clusters.js';
 export * from './json-equal.js';
+export * from './weighted-selection.js';
+export * from './capacity.js';
+export * from './health.js';
+export * from './naming.js';
+export * from './change-replay.js';

@@ -78,7 +78,9 @@ export class Inventory {
         }),
       );
     }
-    this.firstReconcile = this.reconcile();
+    this.firstReconcile = this.reconcile().then(() =>
+      this.options.logger.info({ serverGroups: this.index.serverGroups().length, loadBalancers: this.index.loadBalancers().length }, 'inventory: reconciled'),
+    );
     this.scheduleReconcile();
   }
 

@@ -5,6 +5,8 @@ const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.array(z.record(z.string(), z.unknown())).optional() }),
 });
 
+const requestTimeoutMs = 30_000;
+
 export interface DaemonResponse {
   readonly status: number;
   readonly body: unknown;
@@ -22,6 +24,8 @@ export class DaemonClient {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
+        // A hung daemon must not hang the control plane (a reconcile, a stop).
+        signal: AbortSignal.timeout(requestTimeoutMs),
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
     } catch (error) {

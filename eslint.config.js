@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The demo service is plain Node.js with no build step; tell the linter which globals Node provides.
+    files: ['examples/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+  },
+  {
     // Tool configuration files must default-export by the tools' own convention.
     files: ['*.config.js'],
     rules: { 'no-restricted-syntax': 'off' },

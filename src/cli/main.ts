@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { gennakerVersion } from '../app/version.js';
 import { configCommand } from './commands/config.js';
+import { localCloudCommand } from './commands/localcloud.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
@@ -14,7 +15,8 @@ const program = new Command('gennaker')
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
   .addCommand(configCommand())
-  .addCommand(validateCommand());
+  .addCommand(validateCommand())
+  .addCommand(localCloudCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   reportError(error);

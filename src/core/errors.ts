@@ -40,6 +40,11 @@ export const errorRegistry = {
   GNK_E_TASK_FAILED: { kind: 'conflict', title: 'A task failed' },
   GNK_E_FROZEN: { kind: 'conflict', title: 'A freeze forbids changing infrastructure now' },
   GNK_E_OPERATION_REFUSED: { kind: 'conflict', title: 'The operation does not apply in the current state' },
+  GNK_E_PROVIDER_UNAVAILABLE: { kind: 'unavailable', title: 'A cloud provider cannot be reached' },
+  GNK_E_PROVIDER_RESPONSE_INVALID: { kind: 'internal', title: 'A cloud provider answered outside its protocol' },
+  GNK_E_ARTIFACT_UNAVAILABLE: { kind: 'invalid_input', title: "An artifact's location cannot be used" },
+  GNK_E_NO_HEALTHY_BACKEND: { kind: 'unavailable', title: 'A load balancer has no healthy instance to send a request to' },
+  GNK_E_LOCALCLOUD_UNAVAILABLE: { kind: 'unavailable', title: 'The local-cloud daemon did not start or does not answer' },
   GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
 } as const satisfies Record<string, ErrorDefinition>;
 

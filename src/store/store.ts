@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
 import { ExecutionRepository } from './executions.js';
 import { FreezeRepository } from './freezes.js';
+import { InventoryRepository } from './inventory.js';
 import { PipelineConfigRepository } from './pipeline-configs.js';
 import { QuarantineRepository } from './quarantine.js';
 import { QueueRepository } from './queue.js';
@@ -17,6 +18,7 @@ export interface Repositories {
   readonly queue: QueueRepository;
   readonly freezes: FreezeRepository;
   readonly quarantine: QuarantineRepository;
+  readonly inventory: InventoryRepository;
 }
 
 export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
@@ -27,6 +29,7 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
     queue: new QueueRepository(db, engine),
     freezes: new FreezeRepository(db),
     quarantine: new QuarantineRepository(db),
+    inventory: new InventoryRepository(db, now),
   };
 }
 

@@ -72,6 +72,24 @@ export interface QuarantinedVersionTable {
   quarantined_at: number;
 }
 
+export interface InventoryResourceTable {
+  /** `serverGroup` or `loadBalancer`. */
+  kind: string;
+  account: string;
+  region: string;
+  name: string;
+  /** JSON: the resource as its provider last described it. */
+  body: string;
+  updated_at: number;
+}
+
+export interface InventoryCursorTable {
+  /** The provider's name in the inventory (one change stream each). */
+  provider: string;
+  /** The last change applied from that stream. */
+  seq: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -80,4 +98,6 @@ export interface Tables {
   queue_messages: QueueMessageTable;
   freezes: FreezeTable;
   quarantined_versions: QuarantinedVersionTable;
+  inventory_resources: InventoryResourceTable;
+  inventory_cursors: InventoryCursorTable;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-applications.js';
 import * as m0002 from './0002-executions.js';
 import * as m0003 from './0003-freezes.js';
+import * as m0004 from './0004-inventory.js';
 import * as m0005 from './0005-quarantine.js';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-applications': m0001,
   '0002-executions': m0002,
   '0003-freezes': m0003,
+  '0004-inventory': m0004,
   '0005-quarantine': m0005,
 };

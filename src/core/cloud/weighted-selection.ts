@@ -1,0 +1,40 @@
+/**
+ * Smooth weighted round-robin (the nginx variant): every pick adds each candidate's weight to its running
+ * score, takes the highest score and subtracts the total from it. Over any window of `total` picks each
+ * candidate is chosen exactly `weight` times, interleaved rather than in bursts, so a 90/10 split is 90/10
+ * after 10 requests, not only on average.
+ */
+export interface WeightedCandidate {
+  readonly key: string;
+  readonly weight: number;
+}
+
+export interface WeightedPick {
+  readonly key: string;
+  /** The running scores to pass to the next pick. */
+  readonly scores: ReadonlyMap<string, number>;
+}
+
+/** `undefined` when no candidate has a positive weight. Candidates missing from `scores` start at 0. */
+export function smoothWeightedPick(
+  candidates: readonly WeightedCandidate[],
+  scores: ReadonlyMap<string, number>,
+): WeightedPick | undefined {
+  let total = 0;
+  let best: string | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  const next = new Map<string, number>();
+  for (const { key, weight } of candidates) {
+    if (weight <= 0) continue;
+    total += weight;
+    const score = (scores.get(key) ?? 0) + weight;
+    next.set(key, score);
+    if (score > bestScore) {
+      bestScore = score;
+      best = key;
+    }
+  }
+  if (best === undefined) return undefined;
+  next.set(best, bestScore - total);
+  return { key: best, scores: next };
+}

@@ -71,7 +71,7 @@ describe('manualJudgment', () => {
     const input = parseInput(definition, raw);
     assert.equal(input.instructions, 'Check the canary dashboard');
     assert.deepEqual(input.judgmentInputs, [{ value: 'roll forward' }, { value: 'roll back' }]);
-    assert.equal(input.notifications.length, 1);
+    assert.deepEqual(input['notifications'], raw.notifications);
     assert.deepEqual(input.selectedStageRoles, ['release-managers']);
     assert.equal(input['propagateAuthenticationContext'], true);
     assert.deepEqual(parseInput(definition, { judgmentInputs: null }).judgmentInputs, []);

@@ -78,7 +78,7 @@ describe('manualJudgment', () => {
   test('bad fields', () => {
     assert.deepEqual(errorsOf('manualJudgment', { instructions: 7, judgmentInputs: [{ value: '' }], selectedStageRoles: 'release', propagateAuthenticationContext: 'maybe' }), [
       ['1', '$.stages[0].instructions', 'text'],
-      ['1', '$.stages[0].judgmentInputs[0].value', 'the option text'],
+      ['1', '$.stages[0].judgmentInputs[0].value', 'a non-empty option text'],
       ['1', '$.stages[0].propagateAuthenticationContext', 'true or false'],
       ['1', '$.stages[0].selectedStageRoles', 'a list of role names'],
     ]);
@@ -218,10 +218,11 @@ describe('webhook', () => {
     );
   });
 
-  test('waiting for completion needs a status path; a status URL from the response needs its path', () => {
-    assert.deepEqual(errorsOf('webhook', { url: 'https://x.example', waitForCompletion: true, statusUrlResolution: 'webhookResponse' }), [
-      ['1', '$.stages[0].statusJsonPath', 'the JSON path of the status in the status answer, as waitForCompletion is true'],
+  test('a status URL from the response needs its path; monitorOnly needs waitForCompletion', () => {
+    assert.deepEqual(errorsOf('webhook', { url: 'https://x.example', waitForCompletion: true, statusUrlResolution: 'webhookResponse', statusUrlJsonPath: ' ' }), [
       ['1', '$.stages[0].statusUrlJsonPath', 'the JSON path of the status URL in the response, as statusUrlResolution is webhookResponse'],
+    ]);    assert.deepEqual(errorsOf('webhook', { statusEndpoint: 'https://x.example/status', monitorOnly: true, waitForCompletion: 'false' }), [
+      ['1', '$.stages[0].waitForCompletion', 'true: a monitorOnly webhook only waits for completion'],
     ]);
   });
 });
@@ -344,8 +345,8 @@ describe('one schema at save time and at run time', () => {
       waitForCompletion: false,
     });
     // A rule still fires next to a field that holds an expression.
-    assert.deepEqual(errorsOf('webhook', { url: '${parameters.hook}', waitForCompletion: true }), [
-      ['1', '$.stages[0].statusJsonPath', 'the JSON path of the status in the status answer, as waitForCompletion is true'],
+    assert.deepEqual(errorsOf('webhook', { url: '${parameters.hook}', waitForCompletion: true, statusUrlResolution: 'webhookResponse' }), [
+      ['1', '$.stages[0].statusUrlJsonPath', 'the JSON path of the status URL in the response, as statusUrlResolution is webhookResponse'],
     ]);
   });
 

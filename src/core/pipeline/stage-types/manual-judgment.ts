@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaulted, flag, optional, text, trimmedText } from '../stage-fields.js';
 import { defineStageType } from './stage-type.js';
 
-const judgmentOption = z.looseObject({ value: trimmedText('expected the option text') }, { error: 'expected an option {"value": "…"}' });
+const judgmentOption = z.looseObject({ value: trimmedText('expected a non-empty option text') }, { error: 'expected an option {"value": "…"}' });
 const roles = z.array(trimmedText('expected a role name'), { error: 'expected a list of role names' });
 
 /**

@@ -29,8 +29,8 @@ function isBlank(value: unknown): boolean {
 
 /**
  * `webhook`: calls `url`, then, with `waitForCompletion`, polls a status URL until `statusJsonPath` in the
- * response reads one of the success, canceled or terminal statuses. `monitorOnly` skips the call and polls
- * `statusEndpoint` (or `url`).
+ * response reads one of the success, canceled or terminal statuses (without one, the first 2xx answer
+ * means done). `monitorOnly` skips the call and polls `statusEndpoint` (or `url`).
  */
 export const webhookStageSchema = z
   .looseObject({
@@ -56,15 +56,12 @@ export const webhookStageSchema = z
     (webhook, context) => {
       // Compared with `=== true`: at save time a field that failed, or holds an expression, arrives as
       // written here, and only a literal value may decide a rule.
-      const { url, statusEndpoint, monitorOnly, waitForCompletion, statusUrlResolution, statusUrlJsonPath, statusJsonPath } = webhook;
+      const { url, statusEndpoint, monitorOnly, waitForCompletion, statusUrlResolution, statusUrlJsonPath } = webhook;
       if (url === undefined && !(monitorOnly === true && statusEndpoint !== undefined)) {
         context.addIssue({ code: 'custom', path: ['url'], message: 'expected the URL to call (only a monitorOnly webhook with a statusEndpoint can do without)' });
       }
       if (monitorOnly === true && waitForCompletion === false) {
         context.addIssue({ code: 'custom', path: ['waitForCompletion'], message: 'expected true: a monitorOnly webhook only waits for completion' });
-      }
-      if (waitForCompletion === true && isBlank(statusJsonPath)) {
-        context.addIssue({ code: 'custom', path: ['statusJsonPath'], message: 'expected the JSON path of the status in the status answer, as waitForCompletion is true' });
       }
       if (waitForCompletion === true && monitorOnly === false && statusUrlResolution === 'webhookResponse' && isBlank(statusUrlJsonPath)) {
         context.addIssue({

@@ -3,7 +3,7 @@ import { valueAt } from './issue.js';
 import { isExpression } from './value-or-expression.js';
 
 /** Whether `value` is an expression or holds one in any element or field, however deep. */
-export function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
+function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
   if (isExpression(value)) return true;
   if (typeof value !== 'object' || value === null || seen.has(value)) return false;
   seen.add(value);

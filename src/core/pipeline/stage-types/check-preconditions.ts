@@ -4,7 +4,7 @@ import { defaulted, flag, optional, text, trimmedText, upperCaseEnum, wholeNumbe
 import { isExpression } from '../value-or-expression.js';
 import { defineStageType, type ExternalReference } from './stage-type.js';
 
-export const preconditionTypes = ['expression', 'stageStatus', 'clusterSize'] as const;
+const preconditionTypes = ['expression', 'stageStatus', 'clusterSize'] as const;
 
 /**
  * The contexts below are evaluated by the check itself (the stage's `preconditions` are deferred), so the

@@ -66,9 +66,9 @@ describe('gennaker validate', () => {
       '  - at $.limitConcurrent: expected true or false, got "sometimes"',
       '  - refId 1 at $.stages[0].variables[0].key: expected a non-empty variable name, got nothing (the field is missing)',
       '  - refId 2 at $.stages[1].type: expected a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, got "deployManifest"',
-      '  - refId 3 at $.stages[2].waitTime: expected a number of seconds or an expression, got "soon"',
-      '  - refId 4 at $.stages[3].url: expected an http:// or https:// URL, or an expression, got nothing (the field is missing)',
-      '  - refId 4 at $.stages[3].method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or an expression, got "FETCH"',
+      '  - refId 3 at $.stages[2].waitTime: expected a number of seconds, 0 or more, got "soon"',
+      '  - refId 4 at $.stages[3].method: expected an HTTP method (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS), got "FETCH"',
+      '  - refId 4 at $.stages[3].url: expected the URL to call (only a monitorOnly webhook with a statusEndpoint can do without), got nothing (the field is missing)',
       '  - refId 5 at $.stages[4].stageTimeoutMs: expected a whole number of milliseconds ≥ 1, got -1',
       '  - refId 5 at $.stages[4].judgmentInputs[0].value: expected a non-empty option text, got nothing (the field is missing)',
     ]);

@@ -82,7 +82,7 @@ describe('runJob input', () => {
     assert.deepEqual(inputProblems(definition, {}), ['command: expected a command: a shell command line (text) or a list [program, ...arguments]']);
     assert.deepEqual(inputProblems(definition, { command: [] }), ['command: expected at least the program to run']);
     assert.deepEqual(inputProblems(definition, { command: 'ls', workingDirectory: 'build' }), ['workingDirectory: expected an absolute directory path']);
-    assert.deepEqual(inputProblems(definition, { command: 'ls', timeoutSeconds: 0 }), ['timeoutSeconds: expected timeoutSeconds: a whole number of seconds, 1 or more']);
+    assert.deepEqual(inputProblems(definition, { command: 'ls', timeoutSeconds: 0 }), ['timeoutSeconds: expected a whole number of seconds, 1 or more']);
   });
 
   test('plans start and wait, or only start', () => {

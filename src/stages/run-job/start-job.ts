@@ -6,7 +6,7 @@ import type { TaskContext, TaskDefinition } from '../../engine/stage-contract.js
 import { running, taskFailed } from '../shared/results.js';
 import { jobDirectory, jobFiles, readIfPresent, unchangedForMs } from './job-directory.js';
 import type { JobOptions } from './job-options.js';
-import { argvOf, type RunJobInput } from './run-job-input.js';
+import { argvOf, type RunJobInput } from '../../core/pipeline/stage-types/run-job.js';
 
 /**
  * Runs as the job's process-group leader. It first claims the job by creating the claim directory:

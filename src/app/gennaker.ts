@@ -8,6 +8,7 @@ import { builtInStages } from '../stages/index.js';
 import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
 import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
@@ -45,6 +46,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,
+    cloud: cloudServices(inventory, providers, store),
   });
   await engine.start();
   const retention = startRetention(store, config.engine, logger);

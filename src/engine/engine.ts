@@ -36,6 +36,7 @@ import { expressionScope } from './expression-scope.js';
 import { executionWindowGate } from './execution-window-gate.js';
 import { freezeGateStage } from './freeze-gate.js';
 import { StageRegistry } from './registry.js';
+import { noCloud, type CloudServices } from './cloud-services.js';
 import { defineStage, type ChildPipelineRequest, type EngineServices, type EvaluationOutcome, type StageDefinition } from './stage-contract.js';
 import { StageRunner } from './stage-runner.js';
 
@@ -65,6 +66,8 @@ export interface EngineOptions {
    * For benchmarks and metrics; when absent nothing is measured.
    */
   readonly onDispatch?: (delayMs: number) => void;
+  /** The cloud for deploy stages; without it they fail saying no cloud is configured. */
+  readonly cloud?: CloudServices;
 }
 
 export interface EngineEvents {
@@ -124,7 +127,7 @@ export class Engine {
     this.#clock = options.clock ?? Date.now;
     this.#onDispatch = options.onDispatch;
     this.#committer = new GroupCommitter(options.store);
-    this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir), this.#logger, this.#abort.signal);
+    this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir, options.cloud ?? noCloud), this.#logger, this.#abort.signal);
   }
 
   get owner(): string {
@@ -454,9 +457,10 @@ export class Engine {
 
   // ---------------------------------------------------------------- services for stages
 
-  #services(dataDir: string): EngineServices {
+  #services(dataDir: string, cloud: CloudServices): EngineServices {
     return {
       dataDir,
+      cloud,
       startChildPipeline: (request) => this.#startChild(request),
       executionStatus: async (executionId) => {
         const state = await this.#store.executions.load(executionId);

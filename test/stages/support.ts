@@ -1,3 +1,4 @@
+import { noCloud } from '../../src/engine/cloud-services.js';
 import assert from 'node:assert/strict';
 import type { Execution, Stage, Task, TaskResult } from '../../src/core/execution/index.js';
 import { evaluateExpression, executionFunctions, type ExecutionStageView } from '../../src/core/expressions/index.js';
@@ -69,6 +70,7 @@ export function fakeServices(
   const children = options.children ?? new Map();
   return {
     log,
+    cloud: noCloud,
     dataDir: options.dataDir ?? '/nonexistent/gennaker-test-data',
     evaluate: async (source, stage, extraVariables) => {
       log.evaluated.push(extraVariables === undefined ? { source } : { source, extraVariables });

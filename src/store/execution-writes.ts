@@ -10,12 +10,12 @@ export interface ExecutionInsert {
   readonly messages: readonly QueuedMessage[];
 }
 
-/** One transition to commit: the version it was computed from, and the message it consumed. */
+/** One transition to commit: the version it was computed from, and the messages it consumed. */
 export interface TransitionCommit {
   readonly kind: 'transition';
   readonly expectedVersion: number;
   readonly transition: Transition;
-  readonly consumedMessageId?: string;
+  readonly consumedMessageIds: readonly string[];
   readonly newMessages: readonly QueuedMessage[];
 }
 
@@ -159,7 +159,7 @@ async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Pro
   );
   await deleteMessages(
     db,
-    landed.flatMap((write) => (write.kind === 'transition' && write.consumedMessageId !== undefined ? [write.consumedMessageId] : [])),
+    landed.flatMap((write) => (write.kind === 'transition' ? write.consumedMessageIds : [])),
   );
   for (const chunk of chunks(landed.flatMap((write) => (write.kind === 'insert' ? write.messages : write.newMessages)))) {
     await insertMessages(db, chunk);
@@ -172,7 +172,7 @@ async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Pro
  * change: what lets one group commit carry hundreds of transitions without a round trip (PostgreSQL)
  * or a statement preparation (SQLite) for each. Returns, in order, whether each write applied: an
  * insert unless its id exists, a transition if its execution was still at the expected version
- * (otherwise nothing of it is written, and its consumed message stays queued for redelivery).
+ * (otherwise nothing of it is written, and the messages it consumed stay queued for redelivery).
  */
 export async function writeExecutions(db: Kysely<Tables>, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
   const applied: boolean[] = [];

@@ -143,6 +143,18 @@ for (const fixture of engineFixtures()) {
       await store.close();
     });
 
+    test('written straight through the store, without a caller transaction, a batch opens its own', async () => {
+      const store = await openAt(await fixture.freshLocation());
+      const a = insert('a');
+      const b = insert('b');
+      const started = startFirstStage(a.state, a.start);
+      assert.deepEqual(await store.executions.write([a.write, b.write]), [true, true]);
+      assert.deepEqual(await store.executions.write([started.commit, insert('a').write, insert('c').write]), [true, false, true]);
+      assert.equal((await store.executions.load('a'))?.execution.status, 'RUNNING');
+      assert.deepEqual(await messageIds(store), [b.start.id, started.queued.id, ...(await store.db.selectFrom('queue_messages').select('id').where('execution_id', '=', 'c').execute()).map((row) => row.id)].sort());
+      await store.close();
+    });
+
     test('batches larger than one statement holds are written whole', async () => {
       const store = await openAt(await fixture.freshLocation());
       const inserts = Array.from({ length: 1_100 }, (_, i) => insert(`x${String(i).padStart(4, '0')}`));

@@ -55,7 +55,7 @@ export class GroupCommitter {
     this.#flushing = true;
     const batch = this.#pending.splice(0, this.maxBatch);
     try {
-      const applied = await this.store.transaction((tx) => tx.executions.write(batch.map((pending) => pending.write)));
+      const applied = await this.store.executions.write(batch.map((pending) => pending.write));
       this.#batches += 1;
       this.#commits += batch.length;
       batch.forEach((pending, index) => pending.resolve(applied[index]!));

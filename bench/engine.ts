@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { Engine } from '../src/engine/engine.js';
 import { createLogger } from '../src/log/logger.js';
 import { noopStage } from '../src/stages/index.js';
 import { openStore } from '../src/store/open.js';
 import type { StoreEngine } from '../src/store/store.js';
-import pg from 'pg';
 import { startPostgres } from '../test/support/postgres.js';
 import { maxThroughput, Meter, pacedLoad, type Window } from './support/engine-load.js';
 import { graphileChainThroughput } from './support/graphile-chains.js';

@@ -98,6 +98,19 @@ for (const fixture of engineFixtures()) {
       await reopened.close();
     });
 
+    test('running an id that exists is refused, and the first run goes on untouched', async () => {
+      const h = await harness(await fixture.freshLocation());
+      const config = pipeline([{ refId: '1', type: 'noop' }]);
+      const id = await h.engine.runPipeline(config, trigger(), { id: 'only-once' });
+      await assert.rejects(h.engine.runPipeline(config, trigger(), { id: 'only-once' }), /GNK_E_ALREADY_EXISTS.*only-once/);
+      assert.equal((await h.engine.whenComplete(id)).execution.status, 'SUCCEEDED');
+      assert.deepEqual(
+        h.events.filter((e) => e.kind === 'execution').map((e) => e.status),
+        ['RUNNING', 'SUCCEEDED'],
+      );
+      await h.stop();
+    });
+
     test('evaluates expressions at stage start: parameters, stage outputs, stageEnabled', async () => {
       const h = await harness(await fixture.freshLocation());
       const id = await h.engine.runPipeline(

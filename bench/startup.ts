@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/free-port.js';
 import { percentile, round } from './support/stats.js';
 
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../gennaker.mjs', import.meta.url));
 
 async function healthy(url: string): Promise<boolean> {
   try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { EngineEvent, ExecutionState, Trigger } from '../src/core/execution/index.js';
 import { validatePipeline } from '../src/core/pipeline/validate.js';
@@ -7,6 +8,7 @@ import type { PipelineConfig } from '../src/core/pipeline/pipeline-config.js';
 import { Engine } from '../src/engine/engine.js';
 import { createLogger } from '../src/log/logger.js';
 import type { Store } from '../src/store/store.js';
+import type { ExecutionRepository } from '../src/store/executions.js';
 import { engineFixtures, openAt, type StoreLocation } from './support/store-engines.js';
 import { testStages } from './support/test-stages.js';
 
@@ -23,7 +25,7 @@ function pipeline(stages: Record<string, unknown>[], extra: Record<string, unkno
 import { defineStageType } from '../src/core/pipeline/stage-types/stage-type.js';
 import { z } from 'zod';
 const stageTypesForValidation = Object.fromEntries(
-  ['noop', 'emit', 'poll', 'fail', 'answer', 'child'].map((type) => [type, defineStageType(z.looseObject({}))]),
+  ['noop', 'emit', 'poll', 'fail', 'answer', 'child', 'deployish'].map((type) => [type, defineStageType(z.looseObject({}))]),
 );
 
 interface Harness {
@@ -222,7 +224,7 @@ for (const fixture of engineFixtures()) {
       const ids = await Promise.all([1, 2, 3].map(() => first.engine.runPipeline(pipeline([{ refId: '1', type: 'poll', polls: 6, intervalMs: 100 }]), trigger())));
       await until(first.engine, (e) => e.kind === 'task' && e.status === 'RUNNING');
       await first.engine.stop();
-      const sameNode = new Engine({ store: first.store, stages: testStages, logger, dataDir: location.dataDir, nodeId: 'node-a' });
+      const sameNode = new Engine({ store: first.store, stages: testStages, logger, dataDir: location.dataDir, nodeId: 'node-a', leaseMs: 300 });
       await sameNode.start();
       for (const id of ids.slice(0, 1)) assert.equal((await sameNode.whenComplete(id)).execution.status, 'SUCCEEDED');
       await sameNode.stop();
@@ -231,6 +233,33 @@ for (const fixture of engineFixtures()) {
       for (const id of ids) assert.equal((await otherNode.whenComplete(id)).execution.status, 'SUCCEEDED');
       await otherNode.stop();
       await first.store.close();
+    });
+
+    test('a message whose handling failed is delivered again once its lease lapses', async () => {
+      const location = await fixture.freshLocation();
+      const store = await openAt(location);
+      let failNextTransaction = false;
+      // Every group commit of the engine goes through executions.write, so that is where the failure goes in.
+      const executions = Object.create(store.executions) as ExecutionRepository;
+      executions.write = (writes) => {
+        if (!failNextTransaction) return store.executions.write(writes);
+        failNextTransaction = false;
+        return Promise.reject(new Error('the database went away for a moment'));
+      };
+      const flaky: Store = { ...store, executions };
+      const engine = new Engine({ store: flaky, stages: testStages, logger, dataDir: location.dataDir, nodeId: 'node-f', leaseMs: 300, sweepMs: 50 });
+      await engine.start();
+      try {
+        const id = await engine.runPipeline(pipeline([{ refId: '1', type: 'noop' }]), trigger());
+        // Commits go through the group committer a macrotask later, so the first commit for the new execution fails.
+        failNextTransaction = true;
+        const done = await Promise.race([engine.whenComplete(id), sleep(10_000, undefined, { ref: false })]);
+        assert.equal(failNextTransaction, false, 'a commit did fail');
+        assert.equal(done?.execution.status, 'SUCCEEDED', 'the execution finished after the failed commit');
+      } finally {
+        await engine.stop();
+        await store.close();
+      }
     });
 
     test('an execution left RUNNING with no queued work is repaired', async () => {
@@ -268,6 +297,63 @@ for (const fixture of engineFixtures()) {
       const history = await h.store.executions.list({ pipelineConfigId: 'limited' });
       assert.deepEqual(history.map((e) => e.id), [third, second, first]);
       assert.deepEqual((await h.store.executions.list({ application: 'app', statuses: ['CANCELED'] })).map((e) => e.id), [second]);
+      await h.stop();
+    });
+
+    test('freezes: an infrastructure stage waits while its application is frozen and runs when the freeze lifts', async () => {
+      const h = await harness(await fixture.freshLocation());
+      await h.engine.freeze({ id: 'f-app', scope: { kind: 'application', application: 'app' }, reason: 'holiday', createdBy: 'ops', startsAtMs: 0 });
+      await h.engine.freeze({ id: 'f-other', scope: { kind: 'application', application: 'elsewhere' }, reason: 'n/a', createdBy: 'ops', startsAtMs: 0 });
+      const otherBranchDone = until(h.engine, (e) => e.kind === 'stage' && e.refId === '2' && e.status === 'SUCCEEDED');
+      const gateWaiting = until(h.engine, (e) => e.kind === 'task' && e.stageId === '1<1' && e.status === 'RUNNING');
+      const id = await h.engine.runPipeline(pipeline([{ refId: '1', type: 'deployish', account: 'prod' }, { refId: '2', type: 'noop' }]), trigger());
+      await Promise.all([otherBranchDone, gateWaiting]);
+      const waiting = await h.engine.get(id);
+      assert.equal(waiting?.stages.find((s) => s.id === '1<1')?.type, 'waitForFreezeLift');
+      assert.match(String(waiting?.stages.find((s) => s.id === '1<1')?.context['freezeMessage']), /holiday/);
+      assert.equal(waiting?.stages.find((s) => s.id === '1')?.tasks[0]?.status, 'NOT_STARTED', 'the deploy itself has not run');
+      await h.engine.liftFreeze('f-app', 'ops');
+      const done = await h.engine.whenComplete(id);
+      assert.equal(done.execution.status, 'SUCCEEDED');
+      assert.deepEqual(done.stages.find((s) => s.id === '1')?.outputs, { deployed: true });
+      await h.stop();
+    });
+
+    test('freezes: a freeze of an account that says fail fails the stage, naming the freeze', async () => {
+      const h = await harness(await fixture.freshLocation());
+      await h.engine.freeze({ id: 'f-prod', scope: { kind: 'account', account: 'prod' }, reason: 'incident 42', createdBy: 'sre', startsAtMs: 0, onFreeze: 'fail' });
+      const id = await h.engine.runPipeline(pipeline([{ refId: '1', type: 'deployish', account: 'prod' }]), trigger());
+      const done = await h.engine.whenComplete(id);
+      assert.equal(done.execution.status, 'TERMINAL');
+      assert.equal(done.stages.find((s) => s.id === '1')?.failure?.code, 'GNK_E_FROZEN');
+      assert.match(String(done.stages.find((s) => s.id === '1')?.failure?.message), /incident 42/);
+      await assert.rejects(h.engine.freeze({ id: 'f-prod', scope: { kind: 'global' }, reason: 'again', createdBy: 'sre', startsAtMs: 0 }), /GNK_E_ALREADY_EXISTS/);
+      await assert.rejects(h.engine.freeze({ id: 'bad', scope: { kind: 'planet' }, reason: 'x', createdBy: 'y', startsAtMs: 0 }), /GNK_E_VALIDATION/);
+      await h.stop();
+    });
+
+    test('an execution window that is closed holds the stage until an operator skips the window', async () => {
+      const h = await harness(await fixture.freshLocation());
+      const closedHour = (new Date().getUTCHours() + 12) % 24;
+      const windowWaiting = until(h.engine, (e) => e.kind === 'task' && e.stageId === '1<1' && e.status === 'RUNNING');
+      const id = await h.engine.runPipeline(
+        pipeline([
+          {
+            refId: '1',
+            type: 'noop',
+            restrictExecutionDuringTimeWindow: true,
+            restrictedExecutionWindow: { whitelist: [{ startHour: closedHour, startMin: 0, endHour: closedHour, endMin: 30 }], timezone: 'UTC' },
+          },
+        ]),
+        trigger(),
+      );
+      await windowWaiting;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = await h.engine.get(id);
+      assert.ok(Number(waiting?.stages.find((s) => s.id === '1<1')?.context['waitingUntil']) > Date.now(), 'sleeps until the window opens');
+      assert.equal(waiting?.stages.find((s) => s.id === '1')?.tasks[0]?.status, 'NOT_STARTED');
+      await h.engine.patchStage(id, '1<1', { skipRemainingWait: true });
+      assert.equal((await h.engine.whenComplete(id)).execution.status, 'SUCCEEDED');
       await h.stop();
     });
 

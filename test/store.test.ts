@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { GennakerError } from '../src/core/errors.js';
 import { migrations } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
+import { insertMessages, type QueuedMessage } from '../src/store/queue.js';
 import { engineFixtures, openAt } from './support/store-engines.js';
 
 const execFileAsync = promisify(execFile);
@@ -138,6 +140,33 @@ for (const fixture of engineFixtures()) {
       await store.close();
       await assert.rejects(openAt(location), assertCode('GNK_E_STORE_SCHEMA_TOO_NEW'));
     });
+
+    // SQLite has one writer at a time, so a renewal there simply runs before or after a commit.
+    if (fixture.engine === 'postgres') {
+      test('renewing leases skips a message a commit is consuming instead of waiting for it, so the two cannot deadlock', async () => {
+        const store = await openAt(await fixture.freshLocation());
+        const message = (id: string): QueuedMessage => ({ id, executionId: 'e', body: { kind: 'startExecution' }, deliverAt: 0, leaseOwner: 'me', leaseUntil: 1_000 });
+        await insertMessages(store.db, [message('consumed'), message('kept')]);
+        let locked!: () => void;
+        const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+        let finish!: () => void;
+        const commitMayFinish = new Promise<void>((resolve) => (finish = resolve));
+        const commit = store.db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('queue_messages').where('id', '=', 'consumed').execute();
+          locked();
+          await commitMayFinish;
+        });
+        await lockTaken;
+        const renewal = store.queue.renewLeases('me', ['consumed', 'kept'], 5_000).then(() => 'renewed');
+        const first = await Promise.race([renewal, sleep(3_000, 'still waiting for the commit', { ref: false })]);
+        finish();
+        await commit;
+        await renewal;
+        assert.equal(first, 'renewed');
+        assert.deepEqual(await store.db.selectFrom('queue_messages').select(['id', 'lease_until']).execute(), [{ id: 'kept', lease_until: 5_000 }]);
+        await store.close();
+      });
+    }
   });
 }
 

@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/server.js';
 import type { Config } from '../config/schema.js';
+import { Engine } from '../engine/engine.js';
+import { builtInStages } from '../stages/index.js';
 import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { seedDemo } from './demo.js';
+import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
 
 export interface RunningGennaker {
   readonly store: Store;
+  readonly engine: Engine;
   readonly api: FastifyInstance;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
@@ -20,21 +24,36 @@ export async function startGennaker(config: Config, logger: Logger): Promise<Run
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.db.url?.reveal() });
   logger.info({ engine: store.engine, location: store.location }, 'store ready');
   if (config.demo) await seedDemo(store, logger);
+  const engine = new Engine({
+    store,
+    stages: builtInStages(),
+    defaultTimezone: config.engine.defaultTimezone,
+    logger,
+    dataDir: config.dataDir,
+    nodeId: config.engine.nodeId,
+  });
+  await engine.start();
+  const retention = startRetention(store, config.engine, logger);
   const api = buildApi({ store, version: gennakerVersion, logger });
   let url: string;
   try {
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    retention.stop();
+    await engine.stop();
     await store.close();
     throw error;
   }
   logger.info({ url, version: gennakerVersion }, 'gennaker listening');
   return {
     store,
+    engine,
     api,
     url,
     stop: async () => {
       await api.close();
+      retention.stop();
+      await engine.stop();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ export const configKeys: readonly ConfigKey[] = [
   { path: ['dataDir'], env: 'GENNAKER_DATA', flag: 'data' },
   { path: ['db', 'url'], env: 'GENNAKER_DB', flag: 'db' },
   { path: ['log', 'level'], env: 'GENNAKER_LOG_LEVEL', flag: 'logLevel' },
+  { path: ['engine', 'nodeId'], env: 'GENNAKER_NODE_ID', flag: 'nodeId' },
   { path: ['demo'], flag: 'demo' },
 ];
 

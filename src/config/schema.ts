@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { hostname } from 'node:os';
 import { isPostgresUrl } from '../core/database-url.js';
+import { isKnownTimezone } from '../core/time-rules/index.js';
 import { Secret } from '../core/secret.js';
 
 const secretString = z
@@ -43,6 +45,24 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(logLevels).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    engine: z
+      .object({
+        /**
+         * This process's name in a shared store. A restart under the same name takes over its unfinished
+         * work at once; processes sharing one PostgreSQL need different names.
+         */
+        nodeId: z.string().min(1).default(hostname()),
+        /** Finished executions older than this are deleted (the newest keepPerPipeline of each pipeline stay). */
+        retentionDays: z.coerce.number({ error: 'expected a number of days' }).positive({ error: 'expected a positive number of days' }).default(30),
+        keepPerPipeline: z.coerce.number().int().min(0).default(5),
+        /** Time zone of execution windows that name none (Spinnaker: server-wide America/Los_Angeles). */
+        defaultTimezone: z
+          .string()
+          .refine(isKnownTimezone, { message: 'expected an IANA time zone name such as UTC or Europe/Berlin' })
+          .default('UTC'),
       })
       .strict()
       .prefault({}),

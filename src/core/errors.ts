@@ -38,6 +38,7 @@ export const errorRegistry = {
   GNK_E_STAGE_TIMEOUT: { kind: 'conflict', title: 'A stage ran longer than its timeout' },
   GNK_E_TASK_TIMEOUT: { kind: 'conflict', title: 'A task ran longer than its timeout' },
   GNK_E_TASK_FAILED: { kind: 'conflict', title: 'A task failed' },
+  GNK_E_FROZEN: { kind: 'conflict', title: 'A freeze forbids changing infrastructure now' },
   GNK_E_OPERATION_REFUSED: { kind: 'conflict', title: 'The operation does not apply in the current state' },
   GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
 } as const satisfies Record<string, ErrorDefinition>;

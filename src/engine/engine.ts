@@ -25,6 +25,7 @@ import {
 } from '../core/execution/index.js';
 import { GennakerError } from '../core/errors.js';
 import { evaluateExpression } from '../core/expressions/index.js';
+import { parseFreeze, type Freeze } from '../core/time-rules/index.js';
 import type { PipelineConfig } from '../core/pipeline/pipeline-config.js';
 import { executionBlueprint } from '../core/pipeline/to-execution.js';
 import type { Logger } from '../log/logger.js';
@@ -33,8 +34,10 @@ import type { Store } from '../store/store.js';
 import { combineTransitions } from './combine-transitions.js';
 import { GroupCommitter } from './committer.js';
 import { expressionScope } from './expression-scope.js';
+import { executionWindowGate } from './execution-window-gate.js';
+import { freezeGateStage } from './freeze-gate.js';
 import { StageRegistry } from './registry.js';
-import type { ChildPipelineRequest, EngineServices, EvaluationOutcome, StageDefinition } from './stage-contract.js';
+import { defineStage, type ChildPipelineRequest, type EngineServices, type EvaluationOutcome, type StageDefinition } from './stage-contract.js';
 import { StageRunner } from './stage-runner.js';
 
 export interface EngineOptions {
@@ -56,6 +59,8 @@ export interface EngineOptions {
   /** How often to look for RUNNING executions with no queued work. */
   readonly repairMs?: number;
   readonly clock?: () => number;
+  /** Time zone of execution windows that name none (default UTC). */
+  readonly defaultTimezone?: string;
   /**
    * Called as a message's handler starts, with how long after its delivery time (deliverAt) that is.
    * For benchmarks and metrics; when absent nothing is measured.
@@ -74,7 +79,7 @@ const conflictRetries = 5;
  * execution (in order), transitions are group-committed with a version check, and the messages a
  * transition creates are leased to this process and dispatched directly — at once or by a timer at
  * their delivery time — so the common path never polls the store. A slow sweep picks up messages
- * whose lease expired (a dead process) and new executions any process may take.
+ * whose lease expired (a dead process) and executions submitted by a process that runs no engine.
  */
 export class Engine {
   readonly events = new EventEmitter<EngineEvents>();
@@ -99,6 +104,8 @@ export class Engine {
   readonly #inbox = new Map<string, QueuedMessage[]>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #intervals: NodeJS.Timeout[] = [];
+  /** Freeze gates that found a freeze and sleep; lifting a freeze wakes them at once. */
+  readonly #freezeWaiters = new Map<string, { executionId: string; stageId: string }>();
   #sweeping = false;
   #sweepAgain = false;
   #running = false;
@@ -106,7 +113,12 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#store = options.store;
     this.#logger = options.logger.child({ component: 'engine' });
-    this.#registry = new StageRegistry(options.stages);
+    // The engine provides the gates it plans itself, so no installation can lack them.
+    this.#registry = new StageRegistry([
+      ...options.stages,
+      defineStage(executionWindowGate({ defaultTimezone: options.defaultTimezone ?? 'UTC' })),
+      defineStage(freezeGateStage(() => this.#store.freezes.unlifted(), (executionId, stageId) => this.#freezeWaiters.set(`${executionId}/${stageId}`, { executionId, stageId }))),
+    ]);
     this.#nodeId = options.nodeId;
     this.#owner = `${options.nodeId}#${randomUUID().slice(0, 8)}`;
     this.#leaseMs = options.leaseMs ?? 15_000;
@@ -252,6 +264,30 @@ export class Engine {
     });
   }
 
+  // ---------------------------------------------------------------- freezes
+
+  /** Freezes an application, an account or everything; stages that change infrastructure then wait or fail. */
+  async freeze(input: unknown): Promise<Freeze> {
+    const freeze = parseFreeze(input);
+    await this.#store.freezes.create(freeze);
+    return freeze;
+  }
+
+  /** Lifts a freeze and wakes the stages that waited for it (they re-check: another freeze may still hold them). */
+  async liftFreeze(id: string, user: string): Promise<void> {
+    await this.#store.freezes.lift(id, user, this.#clock());
+    const waiters = [...this.#freezeWaiters.values()];
+    this.#freezeWaiters.clear();
+    await Promise.all(
+      waiters.map(({ executionId, stageId }) =>
+        this.#operate(executionId, (draft) => {
+          draft.send({ kind: 'wakeStage', stageId });
+          return undefined;
+        }).catch((error: unknown) => this.#logger.warn({ err: error, executionId }, 'could not wake a freeze gate')),
+      ),
+    );
+  }
+
   // ---------------------------------------------------------------- message handling
 
   #onActor<T>(executionId: string, work: () => Promise<T>): Promise<T> {
@@ -340,7 +376,9 @@ export class Engine {
       this.#forget(ids);
       await this.#store.queue.release(this.#owner, ids);
     } catch (error) {
-      // The leases stay with us until they expire; then the sweep delivers the messages again.
+      // No longer held, so the heartbeat stops renewing the leases: they expire and the sweep (of any
+      // process) delivers the messages again. Renewing them would keep them from everyone for good.
+      this.#forget(ids);
       this.#cache.delete(executionId);
       this.#logger.error({ err: error, messages }, 'message handling failed; the messages will be redelivered');
     }

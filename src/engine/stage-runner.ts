@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import type { ExecutionState, Stage, StageFailure, StagePreparation, Task, TaskResult } from '../core/execution/index.js';
+import type { ExecutionState, Stage, StageFailure, StagePlan, StagePreparation, SyntheticStageSpec, Task, TaskResult } from '../core/execution/index.js';
 import { evaluateCondition, evaluateDeep, type ExpressionFailure } from '../core/expressions/index.js';
 import type { Logger } from '../log/logger.js';
+import { executionWindowStageType } from '../core/time-rules/index.js';
 import { expressionScope } from './expression-scope.js';
+import { accountsOf, freezeGateStageType } from './freeze-gate.js';
 import type { StageRegistry } from './registry.js';
 import { RetryableTaskError, type EngineServices, type StageDefinition } from './stage-contract.js';
 
@@ -30,6 +32,50 @@ function inputFailure(stage: Stage, error: z.ZodError): StageFailure {
     message: `stage ${stage.refId} (${stage.name}) of type ${stage.type}: ${details.map((d) => `${d.path}: ${d.expected}`).join('; ')}`,
     details,
   };
+}
+
+/**
+ * Gates every stage may need before its own work, in order: its execution window (Spinnaker's
+ * `restrictExecutionDuringTimeWindow`), then — for stages that change infrastructure — the freeze gate.
+ * Each gate waits for the one before; the stage's own before-stages wait for the last gate.
+ */
+function withGates(
+  stage: Stage,
+  application: string,
+  context: Readonly<Record<string, unknown>>,
+  changesInfrastructure: boolean,
+  plan: StagePlan,
+): StagePlan {
+  const gates: SyntheticStageSpec[] = [];
+  if (context['restrictExecutionDuringTimeWindow'] === true && stage.type !== executionWindowStageType) {
+    gates.push({
+      type: executionWindowStageType,
+      name: 'Restrict execution during time window',
+      localRefId: 'executionWindow',
+      context: {
+        restrictedExecutionWindow: context['restrictedExecutionWindow'],
+        ...(context['skipWindowText'] === undefined ? {} : { skipWindowText: context['skipWindowText'] }),
+      },
+    });
+  }
+  if (changesInfrastructure) {
+    gates.push({
+      type: freezeGateStageType,
+      name: 'Wait for freezes to lift',
+      localRefId: 'freezeGate',
+      requisiteStageRefIds: gates.map((gate) => gate.localRefId!),
+      context: { application, accounts: accountsOf(context) },
+    });
+  }
+  const last = gates[gates.length - 1]?.localRefId;
+  if (last === undefined) return plan;
+  // Keep each spec's own local refId (its position, by default) so requisites between them still resolve.
+  const own = plan.beforeStages.map((spec, index) => ({
+    ...spec,
+    localRefId: spec.localRefId ?? String(index + 1),
+    requisiteStageRefIds: spec.requisiteStageRefIds?.length ? spec.requisiteStageRefIds : [last],
+  }));
+  return { ...plan, beforeStages: [...gates, ...own] };
 }
 
 function errorMessage(error: unknown): string {
@@ -76,7 +122,13 @@ export class StageRunner {
     const input = definition.input.safeParse(context);
     if (!input.success) return { kind: 'fail', failure: inputFailure(stage, input.error) };
     try {
-      const plan = definition.plan({ stage: { ...stage, context }, input: input.data });
+      const plan = withGates(
+        stage,
+        state.execution.application,
+        context,
+        definition.changesInfrastructure === true,
+        definition.plan({ stage: { ...stage, context }, input: input.data }),
+      );
       return { kind: 'run', context, plan };
     } catch (error) {
       return { kind: 'fail', failure: { code: 'GNK_E_TASK_FAILED', message: `stage ${stage.refId}: planning failed: ${errorMessage(error)}` } };

@@ -23,7 +23,7 @@ export { waitStage, type WaitInput } from './wait.js';
 export { webhookStage, type WebhookOptions } from './webhook/webhook.js';
 export type { WebhookInput } from './webhook/webhook-input.js';
 
-/** Every stage type that ships with Gennaker, with default settings. */
+/** Every stage type that ships with Gennaker (the engine adds its own gates: windows and freezes). */
 export function builtInStages(): StageDefinition[] {
   return [
     noopStage(),

@@ -72,16 +72,16 @@ export class QueueRepository {
   }
 
   /**
-   * Extends the leases this owner holds on messages it is still working on. On PostgreSQL it skips
-   * rows another transaction has locked, which are messages being consumed by a group commit right
-   * now: waiting for them could deadlock with that commit, and a skipped renewal is retried at the
-   * next heartbeat, long before the lease runs out.
+   * Extends the leases this owner holds on messages it is still working on. On PostgreSQL a message
+   * whose row a commit has locked (it is consuming the message) is skipped: it needs no renewal if the
+   * commit succeeds and gets one next time if it fails, while waiting for it with other rows already
+   * locked deadlocked against that commit.
    */
   async renewLeases(owner: string, ids: readonly string[], until: number): Promise<void> {
     if (ids.length === 0) return;
     let held = this.db.selectFrom('queue_messages').select('id').where('lease_owner', '=', owner).where('id', 'in', [...ids]);
     if (this.engine === 'postgres') held = held.forUpdate().skipLocked();
-    await this.db.updateTable('queue_messages').set({ lease_until: until }).where('id', 'in', held).execute();
+    await this.db.updateTable('queue_messages').set({ lease_until: until }).where('lease_owner', '=', owner).where('id', 'in', held).execute();
   }
 
   /** Gives up leases so the messages are delivered again at once (after a conflicting transition). */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
 import { ExecutionRepository } from './executions.js';
+import { FreezeRepository } from './freezes.js';
 import { PipelineConfigRepository } from './pipeline-configs.js';
 import { QueueRepository } from './queue.js';
 import type { Tables } from './tables.js';
@@ -13,6 +14,7 @@ export interface Repositories {
   readonly pipelineConfigs: PipelineConfigRepository;
   readonly executions: ExecutionRepository;
   readonly queue: QueueRepository;
+  readonly freezes: FreezeRepository;
 }
 
 export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
@@ -21,6 +23,7 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
     pipelineConfigs: new PipelineConfigRepository(db, now),
     executions: new ExecutionRepository(db, engine),
     queue: new QueueRepository(db, engine),
+    freezes: new FreezeRepository(db),
   };
 }
 

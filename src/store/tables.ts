@@ -55,10 +55,19 @@ export interface QueueMessageTable {
   attempts: number;
 }
 
+export interface FreezeTable {
+  id: string;
+  /** JSON: the Freeze (scope, reason, who, from, until, wait or fail). */
+  body: string;
+  lifted_at: number | null;
+  lifted_by: string | null;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
   executions: ExecutionTable;
   stages: StageTable;
   queue_messages: QueueMessageTable;
+  freezes: FreezeTable;
 }

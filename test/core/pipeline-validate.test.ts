@@ -317,12 +317,12 @@ describe('stage fields every stage has', () => {
     assert.deepEqual(where(errors), [
       ['1', '$.stages[0].restrictedExecutionWindow.whitelist[0].startHour', 'an hour from 0 to 23'],
       ['1', '$.stages[0].restrictedExecutionWindow.whitelist[0].endMin', 'a minute from 0 to 59'],
-      ['1', '$.stages[0].restrictedExecutionWindow.days[0]', 'a day number from 1 (Sunday) to 7 (Saturday)'],
-      ['1', '$.stages[0].restrictedExecutionWindow.jitter.maxDelay', 'a number of seconds ≥ minDelay (60)'],
+      ['1', '$.stages[0].restrictedExecutionWindow.days[0]', 'a java.util.Calendar weekday: 1 = Sunday, 2 = Monday, … 7 = Saturday'],
+      ['1', '$.stages[0].restrictedExecutionWindow.jitter.maxDelay', 'maxDelay to be at least minDelay'],
     ]);
   });
 
-  test('a window keeps its raw shape, with hours written as strings read as numbers', () => {
+  test('a window is normalised by the time rules\' schema, with hours written as strings read as numbers', () => {
     const { pipeline } = expectValid(
       pipelineWith([wait('1', [], { restrictExecutionDuringTimeWindow: 'true', restrictedExecutionWindow: { whitelist: [{ startHour: '22', startMin: 0, endHour: 6, endMin: 0 }], timezone: 'Europe/Zurich' } })]),
     );
@@ -330,6 +330,7 @@ describe('stage fields every stage has', () => {
     assert.deepEqual(pipeline.stages[0]!.restrictedExecutionWindow, {
       whitelist: [{ startHour: 22, startMin: 0, endHour: 6, endMin: 0 }],
       days: [],
+      jitter: { enabled: false, minDelay: 0, maxDelay: 0, skipManual: false },
       timezone: 'Europe/Zurich',
     });
   });

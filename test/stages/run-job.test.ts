@@ -164,16 +164,40 @@ describe('runJob with real processes', () => {
     assert.equal((await readFile(counter, 'utf8')).split('\n').filter(Boolean).length, 2, 'a new key is a new job');
   });
 
-  test('a job directory without a pid file long after it was made fails instead of starting twice', async () => {
+  test('a start cut short after its directory was made runs the job on redelivery, exactly once', async () => {
+    const counter = join(scratch, 'resumed-once');
+    const key = nextKey();
+    // Gennaker stopped between creating the job directory and starting the wrapper.
+    await mkdir(jobDirectory(dataDir, key), { recursive: true });
+    const job = await startJob({ command: `echo ran >> '${counter}'` }, key);
+    assert.equal((await waitForJob(job)).kind, 'succeeded');
+    const again = await runTask(definition, 'startJob', { input: job.input, idempotencyKey: key, services: fakeServices({ dataDir }), now: 9_000 });
+    assert.deepEqual(again, { kind: 'succeeded', context: job.context });
+    assert.equal(await readFile(counter, 'utf8'), 'ran\n');
+  });
+
+  test('deliveries of one start racing each other run the command once', async () => {
+    const counter = join(scratch, 'raced-once');
+    const key = nextKey();
+    const input = parseInput(definition, { command: `echo ran >> '${counter}'` });
+    const deliver = () => runTask(definition, 'startJob', { input, idempotencyKey: key, services: fakeServices({ dataDir }), now: 1_000 });
+    const results = await Promise.all([deliver(), deliver(), deliver(), deliver()]);
+    const started = results.find((result) => result.kind === 'succeeded');
+    assert.ok(started, JSON.stringify(results));
+    assert.equal((await waitForJob({ input, context: jobContext(started) })).kind, 'succeeded');
+    assert.equal(await readFile(counter, 'utf8'), 'ran\n');
+  });
+
+  test('a claimed job without a pid file long after fails instead of starting twice', async () => {
     const key = nextKey();
     const directory = jobDirectory(dataDir, key);
-    await mkdir(directory, { recursive: true });
+    await mkdir(join(directory, 'claimed'), { recursive: true });
     const input = parseInput(definition, { command: 'true' });
     const run = () => runTask(definition, 'startJob', { input, idempotencyKey: key, services: fakeServices({ dataDir }) });
-    assert.deepEqual(await run(), { kind: 'running', backoffMs: 1_000 }, 'fresh: another delivery may be starting it');
+    assert.deepEqual(await run(), { kind: 'running', backoffMs: 1_000 }, 'fresh: the wrapper that claimed it may be starting');
     const longAgo = new Date(Date.now() - 120_000);
     await utimes(directory, longAgo, longAgo);
-    assertTerminal(await run(), 'GNK_E_TASK_FAILED', /exists but has no pid file: Gennaker stopped after creating it and before the command started\. The job is not started again/);
+    assertTerminal(await run(), 'GNK_E_TASK_FAILED', /has no pid file: the job's wrapper was stopped \(killed, or the machine restarted\) before the command started\. The job is not started again/);
     const waited = await runTask(definition, 'waitForJob', { input, stage: { context: { job: { directory, startedAt: 0 } } }, services: fakeServices({ dataDir }) });
     assertTerminal(waited, 'GNK_E_TASK_FAILED', /has no pid file/);
   });

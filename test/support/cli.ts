@@ -2,7 +2,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-export const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The bundle that `gennaker` and `npm start` run: tests exercise what ships. */
+export const cliPath = fileURLToPath(new URL('../../gennaker.mjs', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 export interface CliResult {

@@ -34,6 +34,14 @@ export const testStages: StageDefinition<unknown>[] = [
     },
   }),
   defineStage({
+    // Stands in for a deploy: it changes infrastructure, so freezes apply to it.
+    type: 'deployish',
+    changesInfrastructure: true,
+    input: z.looseObject({ account: z.string() }),
+    plan: oneTask('deploy'),
+    tasks: { deploy: { run: async () => ({ kind: 'succeeded', outputs: { deployed: true } }) } },
+  }),
+  defineStage({
     type: 'fail',
     input: z.looseObject({ reason: z.string().default('told to fail') }),
     plan: oneTask('fail'),

@@ -1,11 +1,17 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { addListenOptions, addStoreOptions } from '../options.js';
+import { addListenOptions, addStoreOptions, configDefaults } from '../options.js';
 
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('run the Gennaker server: API, engine and store, in this process')
-    .addOption(new Option('--demo', 'seed the demo application shown in the README tour'));
+    .addOption(new Option('--demo', 'seed the demo application shown in the README tour'))
+    .addOption(
+      new Option(
+        '--node-id <name>',
+        `this process's name when several share one database; a restart under the same name resumes its work at once; env GENNAKER_NODE_ID (default: ${configDefaults.engine.nodeId})`,
+      ),
+    );
   return addStoreOptions(addListenOptions(command)).action(async (flags: Record<string, unknown>) => {
     const [{ createLogger }, { startGennaker }] = await Promise.all([
       import('../../log/logger.js'),

@@ -110,8 +110,10 @@ export function expectedText(issue: z.core.$ZodRawIssue): string | undefined {
 
 /** Turns zod issues for a value found at `location` into Issues; `input` is that value, to quote what was there. */
 export function issuesFromZod(error: z.ZodError, input: unknown, location: IssueLocation): Issue[] {
+  // Schemas shared with other modules word their messages as sentences ("expected an hour …"); the
+  // `expected` part is what follows the word.
   return error.issues.map((issue) =>
-    unexpectedValue(location, issue.path as PathSegment[], issue.message, valueAt(input, issue.path)),
+    unexpectedValue(location, issue.path as PathSegment[], issue.message.replace(/^expected /, ''), valueAt(input, issue.path)),
   );
 }
 

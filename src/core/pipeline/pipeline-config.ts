@@ -1,4 +1,4 @@
-import type { ExecutionWindow } from './execution-window.js';
+import type { ExecutionWindow } from '../time-rules/execution-window.js';
 import type { NotificationConfig } from './notifications.js';
 import type { ParameterConfig, TriggerConfig, spelEvaluators } from './pipeline-fields.js';
 import type { OnFailure } from './stage-envelope.js';

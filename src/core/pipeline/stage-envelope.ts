@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { executionWindowSchema } from './execution-window.js';
+import { executionWindowSchema } from '../time-rules/execution-window.js';
 import { booleanLike, nonEmptyText, numberLike } from './value-or-expression.js';
 
 /** Deck's stage type allows numeric refIds; they are normalised to strings so `1` and `"1"` are one stage. */

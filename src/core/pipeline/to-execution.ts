@@ -49,7 +49,15 @@ export function executionBlueprint(
       onFailure: stage.onFailure,
       ...(stage.stageEnabled === undefined ? {} : { stageEnabled: stage.stageEnabled }),
       ...(stage.stageTimeoutMs === undefined ? {} : { stageTimeoutMs: stage.stageTimeoutMs }),
-      context: stage.context,
+      // The engine plans the window's synthetic stage from these; they travel with the stage's own fields.
+      context: stage.restrictExecutionDuringTimeWindow
+        ? {
+            ...stage.context,
+            restrictExecutionDuringTimeWindow: true,
+            restrictedExecutionWindow: stage.restrictedExecutionWindow,
+            ...(stage.skipWindowText === undefined ? {} : { skipWindowText: stage.skipWindowText }),
+          }
+        : stage.context,
     })),
   };
 }

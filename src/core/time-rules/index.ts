@@ -23,3 +23,6 @@ export { windowJitterMs } from './jitter.js';
 export { nextWindowStart, type WindowCheck } from './next-window-start.js';
 export { isKnownTimezone } from './zone.js';
 export type { ParseLocation } from './validation-error.js';
+
+/** The synthetic stage type that holds a stage until its execution window opens (Spinnaker's name). */
+export const executionWindowStageType = 'restrictExecutionDuringTimeWindow';

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export const jobFiles = {
   /** What was started, and when: `{command, workingDirectory, startedAt}`. */
   description: 'job.json',
+  /** Created by the one wrapper that runs the command; any other wrapper started for the job exits. */
+  claim: 'claimed',
   /** The wrapper's pid, which is also the job's process group id; written before the command runs. */
   pid: 'pid',
   /** The command's exit code; written when it ends. */

@@ -9,14 +9,17 @@ import type { JobOptions } from './job-options.js';
 import { argvOf, type RunJobInput } from './run-job-input.js';
 
 /**
- * Runs as the job's process-group leader. It records its pid before anything else (so the job can be
- * found and stopped after a crash), does not run the command if cancel got there first, and records
- * the command's exit code when it ends. Files are written beside and renamed, so readers never see
- * half a number.
+ * Runs as the job's process-group leader. It first claims the job by creating the claim directory:
+ * several wrappers may be started for one key (a redelivery after Gennaker stopped mid-start cannot
+ * tell whether one was), and only the one that creates it goes on. It then records its pid (so the job
+ * can be found and stopped after a crash), does not run the command if cancel got there first, and
+ * records the command's exit code when it ends. Files are written beside and renamed, so readers never
+ * see half a number.
  */
 const wrapperScript = `
 dir=$1
 shift
+mkdir "$dir/${jobFiles.claim}" 2>/dev/null || exit 0
 { echo $$ > "$dir/${jobFiles.pid}.tmp" && mv "$dir/${jobFiles.pid}.tmp" "$dir/${jobFiles.pid}"; } || exit 125
 [ -e "$dir/${jobFiles.canceled}" ] && exit 0
 "$@"
@@ -76,16 +79,17 @@ async function spawnWrapper(directory: string, argv: readonly string[], cwd: str
 }
 
 /**
- * A job directory without a pid file: another delivery is starting the job right now (its pid file is
- * moments away), or, once that has taken too long, Gennaker stopped between creating the directory and
- * starting the command. The job is then not started at all rather than perhaps twice.
+ * A started job without a pid file: its wrapper is starting right now (the pid file is moments away),
+ * or, once that has taken too long, the wrapper was stopped (killed, or the machine restarted) before
+ * it recorded its pid. Whether the command ran is then unknown, so it is not started again rather than
+ * perhaps twice.
  */
 export async function notStartedYet(directory: string, startGraceMs: number, backoffMs: number): Promise<TaskResult> {
   const age = await unchangedForMs(directory);
   if (age === undefined) return taskFailed(`the job directory ${directory} is gone, so the job's state is lost; restart the stage to run it again`);
   if (age <= startGraceMs) return running(backoffMs);
   return taskFailed(
-    `the job directory ${directory} exists but has no pid file: Gennaker stopped after creating it and before the command started. ` +
+    `the job directory ${directory} has no pid file: the job's wrapper was stopped (killed, or the machine restarted) before the command started. ` +
       'The job is not started again, so it cannot run twice; restart the stage to run it.',
   );
 }
@@ -99,8 +103,27 @@ function startTimeOf(description: string | undefined): number | undefined {
   }
 }
 
-/** A second delivery of startJob: the directory says how far the first one got. */
-async function resumeStart(directory: string, now: number, startGraceMs: number): Promise<TaskResult> {
+/**
+ * Writes job.json unless an earlier delivery did, and returns the start time it records: every
+ * delivery of one start then reports the same job.
+ */
+async function describeJob(directory: string, description: { command: readonly string[]; workingDirectory: string; startedAt: number }): Promise<number> {
+  const path = join(directory, jobFiles.description);
+  try {
+    await writeFile(path, JSON.stringify(description), { flag: 'wx' });
+    return description.startedAt;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return startTimeOf(await readIfPresent(path)) ?? description.startedAt;
+  }
+}
+
+/**
+ * A second delivery of startJob: the directory says how far the first one got. Undefined when no
+ * wrapper has claimed the job: Gennaker stopped before it started one (or one is starting right now),
+ * and starting a wrapper is then safe, because only one wrapper can claim the job.
+ */
+async function resumeStart(directory: string, now: number, startGraceMs: number): Promise<TaskResult | undefined> {
   const file = (name: string): Promise<string | undefined> => readIfPresent(join(directory, name));
   const spawnError = await file(jobFiles.spawnError);
   if (spawnError !== undefined) return taskFailed(`the job could not be started: ${spawnError}`);
@@ -109,13 +132,15 @@ async function resumeStart(directory: string, now: number, startGraceMs: number)
     const startedAt = startTimeOf(await file(jobFiles.description)) ?? now;
     return { kind: 'succeeded', context: { job: { directory, startedAt } } };
   }
-  return notStartedYet(directory, startGraceMs, 1_000);
+  if (await isDirectory(join(directory, jobFiles.claim))) return notStartedYet(directory, startGraceMs, 1_000);
+  return undefined;
 }
 
 /**
- * Starts the job at most once per idempotency key. Creating the job directory (not recursively) is the
- * claim: whoever creates it starts the command, and a redelivery that finds it resumes from its files.
- * The command runs detached in its own process group and outlives a Gennaker restart.
+ * Runs the job at most once per idempotency key, and does not lose it when Gennaker stops mid-start:
+ * the first delivery creates the job directory, and a redelivery that finds it resumes from its files,
+ * starting a wrapper if none has claimed the job yet (the claim keeps the command to one run). The
+ * command runs detached in its own process group and outlives a Gennaker restart.
  */
 export function startJobTask(options: Required<JobOptions>): TaskDefinition<RunJobInput> {
   return {
@@ -129,12 +154,13 @@ export function startJobTask(options: Required<JobOptions>): TaskDefinition<RunJ
       try {
         await mkdir(directory);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return resumeStart(directory, now, options.startGraceMs);
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const resumed = await resumeStart(directory, now, options.startGraceMs);
+        if (resumed !== undefined) return resumed;
       }
       const argv = argvOf(input);
       const workingDirectory = input.workingDirectory ?? directory;
-      await writeFile(join(directory, jobFiles.description), JSON.stringify({ command: argv, workingDirectory, startedAt: now }));
+      const startedAt = await describeJob(directory, { command: argv, workingDirectory, startedAt: now });
       try {
         await spawnWrapper(directory, argv, workingDirectory, jobEnvironment(context, directory));
       } catch (error) {
@@ -143,7 +169,7 @@ export function startJobTask(options: Required<JobOptions>): TaskDefinition<RunJ
         return taskFailed(`the job could not be started: ${reason}`);
       }
       logger.info({ directory }, 'job started');
-      return { kind: 'succeeded', context: { job: { directory, startedAt: now } } };
+      return { kind: 'succeeded', context: { job: { directory, startedAt } } };
     },
   };
 }

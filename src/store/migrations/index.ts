@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-applications.js';
 import * as m0002 from './0002-executions.js';
+import * as m0003 from './0003-freezes.js';
 
 /**
  * Every schema version in order. Names sort lexically in apply order; a released migration is never
@@ -9,4 +10,5 @@ import * as m0002 from './0002-executions.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-applications': m0001,
   '0002-executions': m0002,
+  '0003-freezes': m0003,
 };

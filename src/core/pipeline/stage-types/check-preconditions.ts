@@ -7,23 +7,11 @@ import {
   nonEmptyText,
   numberOrExpression,
 } from '../value-or-expression.js';
+import { executionStatuses } from '../../execution/status.js';
 import { defineStageType, type ExternalReference } from './stage-type.js';
 
-/** Spinnaker's execution statuses, as a `stageStatus` precondition names them. */
-const stageStatuses = [
-  'NOT_STARTED',
-  'RUNNING',
-  'PAUSED',
-  'SUSPENDED',
-  'SUCCEEDED',
-  'FAILED_CONTINUE',
-  'TERMINAL',
-  'CANCELED',
-  'REDIRECT',
-  'STOPPED',
-  'SKIPPED',
-  'BUFFERED',
-] as const;
+/** The statuses a `stageStatus` precondition may name: ours, plus Spinnaker's task-level REDIRECT. */
+const stageStatuses = [...executionStatuses, 'REDIRECT'] as const;
 
 /** Each precondition may stop the pipeline (the default) or only fail its own check. */
 const failPipeline = booleanLike().default(true);

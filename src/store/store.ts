@@ -25,7 +25,7 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
   return {
     applications: new ApplicationRepository(db, now),
     pipelineConfigs: new PipelineConfigRepository(db, now),
-    executions: new ExecutionRepository(db),
+    executions: new ExecutionRepository(db, engine),
     queue: new QueueRepository(db, engine),
     freezes: new FreezeRepository(db),
     quarantine: new QuarantineRepository(db),

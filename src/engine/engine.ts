@@ -29,6 +29,7 @@ import { parseFreeze, type Freeze } from '../core/time-rules/index.js';
 import type { PipelineConfig } from '../core/pipeline/pipeline-config.js';
 import { executionBlueprint } from '../core/pipeline/to-execution.js';
 import type { Logger } from '../log/logger.js';
+import type { TransitionCommit } from '../store/execution-write.js';
 import type { QueuedMessage } from '../store/queue.js';
 import type { Store } from '../store/store.js';
 import { combineTransitions } from './combine-transitions.js';
@@ -415,6 +416,7 @@ export class Engine {
       transition,
       consumedMessageIds,
       newMessages,
+      ...concurrencyLimitOf(state, transition),
     });
     if (!applied) {
       this.#cache.delete(state.execution.id);
@@ -556,4 +558,13 @@ function emptyTransition(executionId: string): Transition {
     messages: [],
     events: [],
   };
+}
+
+/** A transition that starts a run of a pipeline with a concurrency limit commits only within that limit. */
+function concurrencyLimitOf(state: ExecutionState, transition: Transition): Partial<Pick<TransitionCommit, 'concurrencyLimit'>> {
+  const { pipelineConfigId, limitConcurrent, maxConcurrentExecutions } = state.execution;
+  const starts = state.execution.status === 'NOT_STARTED' && transition.execution.status === 'RUNNING';
+  const limit = limitConcurrent ? 1 : maxConcurrentExecutions;
+  if (!starts || pipelineConfigId === undefined || limit <= 0) return {};
+  return { concurrencyLimit: { pipelineConfigId, limit } };
 }

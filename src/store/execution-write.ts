@@ -15,6 +15,12 @@ export interface TransitionCommit {
   readonly transition: Transition;
   readonly consumedMessageIds: readonly string[];
   readonly newMessages: readonly QueuedMessage[];
+  /**
+   * Set when the transition starts a run of a pipeline with a concurrency limit: it applies only if
+   * fewer than `limit` runs of that pipeline are active when it commits, so processes starting runs at
+   * the same moment cannot both exceed the limit. Refused, it counts as a version conflict.
+   */
+  readonly concurrencyLimit?: { readonly pipelineConfigId: string; readonly limit: number };
 }
 
 export type ExecutionWrite = ExecutionInsert | TransitionCommit;

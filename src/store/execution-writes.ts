@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Execution, Stage } from '../core/execution/index.js';
+import { executionStatuses, isActive, type Execution, type Stage } from '../core/execution/index.js';
 import { executionIdOf, type ExecutionWrite, type TransitionCommit } from './execution-write.js';
 import { writeRunInOneStatement } from './execution-writes-postgres.js';
 import { insertMessages } from './queue.js';
@@ -166,12 +166,56 @@ async function writeRunOnPostgres(db: Kysely<Tables>, run: readonly ExecutionWri
  * version (otherwise nothing of it is written, and the messages it consumed stay queued).
  */
 export async function writeExecutions(db: Kysely<Tables>, engine: StoreEngine, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+  if (writes.some(isConcurrencyLimited)) return writeWithLimits(db, engine, writes);
   const runs = independentRuns(writes);
   const writeRun = engine === 'postgres' ? writeRunOnPostgres : writeRunOnSqlite;
   if (engine === 'postgres' && runs.length === 1) return writeRun(db, runs[0]!);
   const writeAll = async (trx: Kysely<Tables>): Promise<boolean[]> => {
     const applied: boolean[] = [];
     for (const run of runs) applied.push(...(await writeRun(trx, run)));
+    return applied;
+  };
+  return db.isTransaction ? writeAll(db) : db.transaction().execute(writeAll);
+}
+
+function isConcurrencyLimited(write: ExecutionWrite): boolean {
+  return write.kind === 'transition' && write.concurrencyLimit !== undefined;
+}
+
+export const activeStatuses = executionStatuses.filter(isActive);
+
+/**
+ * A batch with runs starting under a concurrency limit: written in order, in one transaction, each
+ * limited start on its own after counting the pipeline's active runs. On PostgreSQL an advisory lock
+ * per pipeline makes concurrent counters take turns (each then sees the other's committed start); on
+ * SQLite the transaction already holds the database's write lock.
+ */
+async function writeWithLimits(db: Kysely<Tables>, engine: StoreEngine, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+  const writeAll = async (trx: Kysely<Tables>): Promise<boolean[]> => {
+    const applied: boolean[] = [];
+    let pending: ExecutionWrite[] = [];
+    const flush = async (): Promise<void> => {
+      for (const run of independentRuns(pending)) applied.push(...(await writeRunOnSqlite(trx, run)));
+      pending = [];
+    };
+    for (const write of writes) {
+      if (write.kind !== 'transition' || write.concurrencyLimit === undefined) {
+        pending.push(write);
+        continue;
+      }
+      await flush();
+      const { pipelineConfigId, limit } = write.concurrencyLimit;
+      if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`gennaker-concurrency:${pipelineConfigId}`}))`.execute(trx);
+      const row = await trx
+        .selectFrom('executions')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('pipeline_config_id', '=', pipelineConfigId)
+        .where('status', 'in', activeStatuses)
+        .where('id', '!=', write.transition.execution.id)
+        .executeTakeFirstOrThrow();
+      applied.push(Number(row.count) < limit ? (await writeRunOnSqlite(trx, [write]))[0]! : false);
+    }
+    await flush();
     return applied;
   };
   return db.isTransaction ? writeAll(db) : db.transaction().execute(writeAll);

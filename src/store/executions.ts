@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Execution, ExecutionState, ExecutionStatus, Stage } from '../core/execution/index.js';
 import type { ExecutionWrite } from './execution-write.js';
-import { writeExecutions } from './execution-writes.js';
+import { activeStatuses, writeExecutions } from './execution-writes.js';
 import type { StoreEngine } from './store.js';
 import type { Tables } from './tables.js';
 
@@ -26,7 +26,6 @@ export interface ExecutionSummary {
   readonly endTime?: number;
 }
 
-const activeStatuses: ExecutionStatus[] = ['RUNNING', 'PAUSED', 'SUSPENDED'];
 
 export class ExecutionRepository {
   constructor(

@@ -505,6 +505,10 @@ export class Engine {
     return {
       dataDir,
       cloud,
+      claimEffect: async (key) => {
+        const owner = await this.#store.effectClaims.claim(key, this.#nodeId, this.#clock());
+        return { owner, mine: owner === this.#nodeId };
+      },
       startChildPipeline: (request) => this.#startChild(request),
       executionStatus: async (executionId) => {
         const state = await this.#store.executions.load(executionId);

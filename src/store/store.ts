@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
+import { EffectClaimRepository } from './effect-claims.js';
 import { ExecutionRepository } from './executions.js';
 import { FreezeRepository } from './freezes.js';
 import { InventoryRepository } from './inventory.js';
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly queue: QueueRepository;
   readonly freezes: FreezeRepository;
   readonly quarantine: QuarantineRepository;
+  readonly effectClaims: EffectClaimRepository;
   readonly inventory: InventoryRepository;
 }
 
@@ -29,6 +31,7 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
     queue: new QueueRepository(db, engine),
     freezes: new FreezeRepository(db),
     quarantine: new QuarantineRepository(db),
+    effectClaims: new EffectClaimRepository(db),
     inventory: new InventoryRepository(db, now),
   };
 }

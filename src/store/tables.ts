@@ -90,6 +90,12 @@ export interface InventoryCursorTable {
   seq: number;
 }
 
+export interface EffectClaimTable {
+  key: string;
+  owner: string;
+  claimed_at: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -98,6 +104,7 @@ export interface Tables {
   queue_messages: QueueMessageTable;
   freezes: FreezeTable;
   quarantined_versions: QuarantinedVersionTable;
+  effect_claims: EffectClaimTable;
   inventory_resources: InventoryResourceTable;
   inventory_cursors: InventoryCursorTable;
 }

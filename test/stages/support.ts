@@ -64,6 +64,7 @@ export function fakeServices(
     children?: Map<string, { status: Execution['status']; outputs: Record<string, unknown> }>;
     startChildPipeline?: EngineServices['startChildPipeline'];
     cancelExecution?: EngineServices['cancelExecution'];
+    claimEffect?: EngineServices['claimEffect'];
   } = {},
 ): EngineServices & { readonly log: FakeServiceLog } {
   const log: FakeServiceLog = { evaluated: [], started: [], canceled: [] };
@@ -71,6 +72,7 @@ export function fakeServices(
   return {
     log,
     cloud: noCloud,
+    claimEffect: options.claimEffect ?? (async () => ({ owner: 'this-node', mine: true })),
     dataDir: options.dataDir ?? '/nonexistent/gennaker-test-data',
     evaluate: async (source, stage, extraVariables) => {
       log.evaluated.push(extraVariables === undefined ? { source } : { source, extraVariables });

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ServerGroup } from '../src/core/cloud/index.js';
 import { helloLaunch, startLocalCloud, upCount, type LocalCloudUnderTest } from './support/localcloud.js';
-import { countBy, sendRequests } from './support/load.js';
+import { countBy, sendRequests, sendUntil } from './support/load.js';
 
 let cloud: LocalCloudUnderTest;
 before(async () => {
@@ -124,6 +124,27 @@ describe('local cloud traffic (builtin load balancer)', () => {
     const canaryShare = (100 * (shares['weights-v001'] ?? 0)) / 2000;
     assert.ok(Math.abs(canaryShare - 10) <= 2, `weights-v001 got ${canaryShare}% of the requests`);
     assert.equal((shares['weights-v000'] ?? 0) + (shares['weights-v001'] ?? 0), 2000);
+  });
+
+  test('red/black under steady load: deploy v001, disable and destroy v000, and no request fails', async () => {
+    const url = await balancer('redblack-lb');
+    await deploy('redblack', 'redblack-lb', 2, '1.0.0');
+    let done = false;
+    const traffic = sendUntil(url, () => done, 4);
+    try {
+      await deploy('redblack', 'redblack-lb', 2, '2.0.0');
+      await cloud.succeed({ type: 'disableServerGroup', ...where, serverGroup: 'redblack-v000' });
+      await cloud.succeed({ type: 'destroyServerGroup', ...where, serverGroup: 'redblack-v000' });
+      await sendRequests(url, 200);
+    } finally {
+      done = true;
+    }
+    const results = await traffic;
+    assert.deepEqual(results.filter((r) => r.status !== 200), [], 'every request during the swap succeeds');
+    const versions = countBy(results, 'version');
+    assert.ok((versions['1.0.0'] ?? 0) > 0 && (versions['2.0.0'] ?? 0) > 0, `both versions served: ${JSON.stringify(versions)}`);
+    const last = countBy(await sendRequests(url, 20), 'version');
+    assert.deepEqual(last, { '2.0.0': 20 });
   });
 
   test('a crash-looping server group shows why and its load balancer answers 503 with a coded error', async () => {

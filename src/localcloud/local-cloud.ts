@@ -153,8 +153,9 @@ export class LocalCloud {
 
   async chaosLatency(account: string, region: string, loadBalancer: string, ms: number): Promise<void> {
     const balancer = this.requireBalancer(account, region, loadBalancer);
-    balancer.record = { ...balancer.record, latencyMs: ms };
-    await balancer.backend.refresh(balancer.record);
+    const record = { ...balancer.record, latencyMs: ms };
+    await balancer.backend.refresh(record);
+    balancer.record = record;
     this.save();
   }
 

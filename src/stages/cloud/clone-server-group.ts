@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LaunchSpec, ServerGroup } from '../../core/cloud/index.js';
 import { notSettledReason, settledAt } from '../../core/deploy/instances-up.js';
+import { quarantineRefusal } from '../../core/deploy/quarantine.js';
 import { clusterOf } from '../../core/pipeline/stage-types/cloud-fields.js';
 import {
   cloneServerGroupStageSchema,
@@ -13,6 +14,8 @@ import { awaitRegion, rewaitBackoffMs } from './await-region.js';
 import { findServerGroup, knownAccount } from './targets.js';
 
 const createdKey = 'clonedServerGroup';
+const sourceKey = 'resolvedSource';
+const sourceSchema = z.object({ account: z.string(), region: z.string(), serverGroupName: z.string() });
 const created = z.object({ account: z.string(), region: z.string(), serverGroup: z.string(), desired: z.number() });
 
 function launchWith(source: LaunchSpec, overrides: CloneServerGroupInput['launch']): LaunchSpec {
@@ -40,6 +43,7 @@ export function cloneServerGroupStage(): StageDefinition<CloneServerGroupInput> 
     changesInfrastructure: true,
     plan: () => ({
       tasks: [
+        { name: 'determineSource', implementation: 'determineSource' },
         { name: 'cloneServerGroup', implementation: 'clone' },
         { name: 'awaitUp', implementation: 'awaitUp' },
       ],
@@ -47,18 +51,25 @@ export function cloneServerGroupStage(): StageDefinition<CloneServerGroupInput> 
       afterStages: [],
     }),
     tasks: {
-      clone: {
-        run: async ({ input, services, idempotencyKey }) => {
+      determineSource: {
+        run: async ({ input, services }) => {
           const where = cloneSourceOf(input);
           const unknown = knownAccount(services.cloud, where.account);
           if (unknown) return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: ${unknown}` } };
           const found = findServerGroup(services.cloud, where, { serverGroupName: where.serverGroupName, cluster: clusterOf(input), target: input.target });
           if (found.kind === 'missing') return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: ${found.reason}` } };
-          const source: ServerGroup = found.serverGroup;
+          return { kind: 'succeeded', context: { [sourceKey]: { account: where.account, region: where.region, serverGroupName: found.serverGroup.name } } };
+        },
+      },
+      clone: {
+        run: async ({ input, stage, services, idempotencyKey }) => {
+          const where = sourceSchema.parse(stage.context[sourceKey]);
+          const source: ServerGroup | undefined = services.cloud.serverGroup(where.account, where.region, where.serverGroupName);
+          if (!source) return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: source ${where.serverGroupName} no longer exists in ${where.account}/${where.region}` } };
           const launch = launchWith(source.launch, input.launch);
           const quarantined = await services.cloud.quarantined(source.application, launch.artifact.name, launch.artifact.version);
           if (quarantined) {
-            return { kind: 'terminal', failure: { code: 'GNK_E_QUARANTINED', message: `cloneServerGroup: ${launch.artifact.name} version ${launch.artifact.version} is quarantined for ${source.application}: ${quarantined.reason}` } };
+            return { kind: 'terminal', failure: { code: 'GNK_E_QUARANTINED', message: `cloneServerGroup: ${quarantineRefusal(quarantined)}` } };
           }
           const status = await services.cloud.execute(`${idempotencyKey}/clone`, {
             type: 'cloneServerGroup',
@@ -76,7 +87,7 @@ export function cloneServerGroupStage(): StageDefinition<CloneServerGroupInput> 
           const desired = status.serverGroup?.capacity.desired ?? input.capacity?.desired ?? source.capacity.desired;
           return {
             kind: 'succeeded',
-            context: { [createdKey]: { account: where.account, region: where.region, serverGroup: name, desired }, source: { account: where.account, region: where.region, serverGroupName: source.name } },
+            context: { [createdKey]: { account: where.account, region: where.region, serverGroup: name, desired } },
             outputs: { serverGroupName: name, 'deploy.server.groups': { [where.region]: [name] } },
           };
         },

@@ -1,4 +1,5 @@
 import type { StageDefinition } from '../engine/stage-contract.js';
+import { cloudOperationStages } from './cloud/index.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { noopStage } from './noop.js';
@@ -16,6 +17,7 @@ export type { PipelineInput } from '../core/pipeline/stage-types/pipeline-stage.
 export type { RunJobInput } from '../core/pipeline/stage-types/run-job.js';
 export type { WaitInput } from '../core/pipeline/stage-types/wait.js';
 export type { WebhookInput } from '../core/pipeline/stage-types/webhook.js';
+export { cloudOperationStages } from './cloud/index.js';
 export { evaluateVariablesStage } from './evaluate-variables.js';
 export { manualJudgmentStage } from './manual-judgment.js';
 export { noopStage } from './noop.js';
@@ -39,5 +41,6 @@ export function builtInStages(): StageDefinition[] {
     webhookStage(),
     runJobStage(),
     pipelineStage(),
+    ...cloudOperationStages(),
   ];
 }

@@ -15,11 +15,23 @@ const maxAttempts = 3;
 
 function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name)) out[name] = value;
+  for (const name in headers) if (!hopByHop.has(name)) out[name] = headers[name];
   return out;
 }
 
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+const noBody = Buffer.alloc(0);
+
 function readBody(request: IncomingMessage): Promise<Buffer> {
+  // Most requests (GET) have none: skip the listeners and the copy.
+  if (!hasBody(request)) {
+    request.resume();
+    return Promise.resolve(noBody);
+  }
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -173,6 +185,7 @@ export class BuiltinBalancer implements BalancerBackend {
       finish();
     });
     if (body === undefined) request.pipe(upstream);
+    else if (body.length === 0) upstream.end();
     else upstream.end(body);
   }
 

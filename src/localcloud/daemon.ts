@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { writeFileAtomically } from './atomic-write.js';
 import type { BalancerBackend, TargetGroup } from './balancer.js';
 import { BuiltinBalancer } from './builtin-balancer.js';
+import { HaproxyBalancer } from './haproxy-balancer.js';
 import { buildLocalCloudApi } from './http-api.js';
 import { LocalCloud } from './local-cloud.js';
 import { LoadBalancerMetrics } from './metrics.js';
@@ -36,7 +37,9 @@ export async function startLocalCloudDaemon({ config, version, logger, host, por
   const metrics = new LoadBalancerMetrics();
   const kind = config.localCloud.loadBalancer;
   const startBalancer = (record: LoadBalancerRecord, targets: () => readonly TargetGroup[]): Promise<BalancerBackend> =>
-    BuiltinBalancer.start(record, targets, metrics, host);
+    kind === 'haproxy'
+      ? HaproxyBalancer.start(record, targets, { dir: files.haproxy, host, logger })
+      : BuiltinBalancer.start(record, targets, metrics, host);
   const cloud = await LocalCloud.start({ files, accounts: config.localCloud.accounts, host, startBalancer, metrics, logger, cwd, startedAt });
   const info = (): LocalCloudInfo => ({ version, pid: process.pid, startedAt, accounts: cloud.accounts(), loadBalancer: kind });
   const api = buildLocalCloudApi({ cloud, metrics, info, logger });

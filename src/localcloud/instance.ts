@@ -113,7 +113,10 @@ export class Instance {
     if (this.inFlight === 0 && this.drained) this.drained();
   }
 
-  /** Resolves once no request is in flight (at most `timeoutMs`), then closes idle keep-alive sockets. */
+  /**
+   * Resolves once no request is in flight (at most `timeoutMs`), then closes the idle keep-alive sockets
+   * to the instance. Sockets busy again by then (the group was re-enabled) are left alone.
+   */
   async drain(timeoutMs: number): Promise<void> {
     if (this.inFlight > 0) {
       await new Promise<void>((resolveDrained) => {
@@ -125,7 +128,7 @@ export class Instance {
       });
       this.drained = undefined;
     }
-    this.agent.destroy();
+    for (const sockets of Object.values(this.agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   /** Takes the instance out of rotation, lets in-flight requests finish, then SIGTERM and SIGKILL after a grace. */

@@ -153,8 +153,9 @@ export class LocalCloud {
 
   async chaosLatency(account: string, region: string, loadBalancer: string, ms: number): Promise<void> {
     const balancer = this.requireBalancer(account, region, loadBalancer);
-    balancer.record = { ...balancer.record, latencyMs: ms };
-    await balancer.backend.refresh(balancer.record);
+    const record = { ...balancer.record, latencyMs: ms };
+    await balancer.backend.refresh(record);
+    balancer.record = record;
     this.save();
   }
 
@@ -178,7 +179,8 @@ export class LocalCloud {
     } catch (error) {
       if (!(error instanceof GennakerError)) this.options.logger.error({ err: error, operation }, 'operation failed unexpectedly');
       const coded = error instanceof GennakerError ? error : new GennakerError('GNK_E_INTERNAL', 'unexpected failure in the local cloud');
-      status = { state: 'failed', clientToken, code: coded.code, message: coded.message };
+      // The code travels in its own field; the message need not repeat it.
+      status = { state: 'failed', clientToken, code: coded.code, message: coded.message.slice(`${coded.code}: `.length) };
     }
     this.operations.set(clientToken, { account: operation.account, status });
     while (this.operations.size > retainedOperations) this.operations.delete(this.operations.keys().next().value!);

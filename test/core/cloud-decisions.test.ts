@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   applyProbe,
+  memberWeights,
   initialHealth,
   nextServerGroupName,
   reconcileCapacity,
@@ -153,5 +154,19 @@ describe('replayAfter', () => {
     assert.equal(replayAfter(retained, 99, 13).gap, true);
     assert.equal(replayAfter([], 5, 13).gap, true);
     assert.equal(replayAfter([], 13, 13).gap, false);
+  });
+});
+
+describe('memberWeights', () => {
+  test('90/10 over 2 and 1 instances keeps the 90/10 split within rounding', () => {
+    const weights = memberWeights([{ weight: 90, members: ['a1', 'a2'] }, { weight: 10, members: ['b1'] }], 256);
+    assert.deepEqual([...weights], [['a1', 256], ['a2', 256], ['b1', 57]]);
+    const share = weights.get('b1')! / (weights.get('a1')! + weights.get('a2')! + weights.get('b1')!);
+    assert.ok(Math.abs(share - 0.1) < 0.005, `share ${share}`);
+  });
+
+  test('zero weight and empty groups get nothing; tiny shares still get 1', () => {
+    assert.deepEqual([...memberWeights([{ weight: 0, members: ['a'] }, { weight: 5, members: [] }, { weight: 1, members: ['c'] }], 256)], [['a', 0], ['c', 256]]);
+    assert.equal(memberWeights([{ weight: 10_000, members: ['a'] }, { weight: 1, members: ['b'] }], 256).get('b'), 1);
   });
 });

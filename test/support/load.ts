@@ -51,3 +51,33 @@ export function countBy(results: readonly LoadResult[], field: string): Record<s
   }
   return counts;
 }
+
+/**
+ * Keeps `concurrency` requests going until `stop()` says so (checked between requests) or `maxCount`
+ * were sent, whichever comes first; returns every answer.
+ */
+export async function sendUntil(url: string, stop: () => boolean, concurrency = 4, maxCount = 50_000): Promise<LoadResult[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const results: LoadResult[] = [];
+  const one = (): Promise<LoadResult> =>
+    new Promise((resolveOne) => {
+      const outgoing = request(url, { agent, timeout: 10_000 }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.once('end', () => resolveOne({ status: response.statusCode ?? 0, body }));
+      });
+      outgoing.once('timeout', () => outgoing.destroy(new Error('timed out')));
+      outgoing.once('error', (error) => resolveOne({ status: 0, body: error.message }));
+      outgoing.end();
+    });
+  const worker = async (): Promise<void> => {
+    while (!stop() && results.length < maxCount) results.push(await one());
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
+  return results;
+}

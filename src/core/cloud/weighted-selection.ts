@@ -38,3 +38,25 @@ export function smoothWeightedPick(
   next.set(best, bestScore - total);
   return { key: best, scores: next };
 }
+
+export interface WeightedGroup {
+  readonly weight: number;
+  readonly members: readonly string[];
+}
+
+/**
+ * Spreads each group's weight evenly over its members as integers in 1..`maxWeight` (0 for a group of
+ * weight 0), scaled so the heaviest member gets `maxWeight`: what a balancer that weighs servers, not
+ * groups (HAProxy, 0–256), needs to split traffic between groups by weight.
+ */
+export function memberWeights(groups: readonly WeightedGroup[], maxWeight: number): Map<string, number> {
+  const perMember = groups.map((group) => (group.members.length === 0 ? 0 : group.weight / group.members.length));
+  const heaviest = Math.max(0, ...perMember);
+  const weights = new Map<string, number>();
+  groups.forEach((group, index) => {
+    const share = perMember[index]!;
+    const weight = share <= 0 ? 0 : Math.max(1, Math.round((share / heaviest) * maxWeight));
+    for (const member of group.members) weights.set(member, weight);
+  });
+  return weights;
+}

@@ -1,7 +1,10 @@
 import { checkPreconditionsStageType } from './check-preconditions.js';
+import { createServerGroupStageType } from './create-server-group.js';
+import { deployStageType } from './deploy.js';
 import { evaluateVariablesStageType } from './evaluate-variables.js';
 import { manualJudgmentStageType } from './manual-judgment.js';
 import { pipelineStageType } from './pipeline-stage.js';
+import { rollbackClusterStageType } from './rollback-cluster.js';
 import { runJobStageType } from './run-job.js';
 import type { StageTypeRegistry } from './stage-type.js';
 import { waitStageType } from './wait.js';
@@ -16,4 +19,7 @@ export const builtInStageTypes: StageTypeRegistry = {
   webhook: webhookStageType,
   pipeline: pipelineStageType,
   runJob: runJobStageType,
+  deploy: deployStageType,
+  createServerGroup: createServerGroupStageType,
+  rollbackCluster: rollbackClusterStageType,
 };

@@ -53,8 +53,8 @@ describe('a new server group’s health', () => {
       instances: [instance('hello-v003', 'i1', { health: 'Down', reason: 'failing health checks' }), instance('hello-v003', 'i2', { health: 'Starting' })],
     });
     assert.deepEqual(upVerdict(group, 'hello-v003', []), { kind: 'waiting', crashed: [] });
-    assert.equal(healthSummary(group), '0 of 2 instances Up; i1 Down: failing health checks; i2 Starting');
-    assert.equal(upTimeoutReason(group, 'hello-v003', 60), 'server group hello-v003: 0 of 2 instances Up; i1 Down: failing health checks; i2 Starting after 60 s');
+    assert.equal(healthSummary(group), '0 of 2 instances Up; i1 Down: failing health checks (/health); i2 Starting');
+    assert.equal(upTimeoutReason(group, 'hello-v003', 60), 'server group hello-v003: 0 of 2 instances Up; i1 Down: failing health checks (/health); i2 Starting after 60 s');
     assert.equal(upTimeoutReason(undefined, 'hello-v003', 60), 'server group hello-v003 is gone');
   });
 

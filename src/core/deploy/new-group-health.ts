@@ -18,11 +18,11 @@ export function hasCrashed(instance: Instance): boolean {
   return instance.health === 'Down' && instance.reason !== undefined && instance.reason !== 'failing health checks';
 }
 
-/** "0 of 3 instances Up; hello-v003-i2 Down: exited with code 1; hello-v003-i3 Starting" */
+/** "0 of 3 instances Up; i-000012 Down: exited with code 1; i-000013 Down: failing health checks (/health)" */
 export function healthSummary(group: ServerGroup): string {
   const states = group.instances
     .filter((instance) => instance.health !== 'Up')
-    .map((instance) => `${instance.id} ${instance.health}${instance.reason ? `: ${instance.reason}` : ''}`);
+    .map((instance) => `${instance.id} ${instance.health}${instance.reason ? `: ${instance.reason}` : ''}${instance.reason === 'failing health checks' ? ` (${group.launch.healthCheck.path})` : ''}`);
   return [`${upInstanceCount(group)} of ${group.capacity.desired} instances Up`, ...states].join('; ');
 }
 

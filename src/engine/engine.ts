@@ -11,6 +11,8 @@ import {
   waitingDecision,
   type EngineEvent,
   type ExecutionBlueprint,
+  orchestrationBlueprint,
+  type OrchestrationStep,
   type ExecutionState,
   patchStageContext,
   pauseExecution,
@@ -188,6 +190,17 @@ export class Engine {
   /** Runs a validated pipeline (saved or ad hoc). */
   async runPipeline(pipeline: PipelineConfig, trigger: Trigger, options: { id?: string; pipelineConfigId?: string } = {}): Promise<string> {
     return this.run(executionBlueprint(pipeline, { id: options.id ?? randomUUID(), trigger, pipelineConfigId: options.pipelineConfigId ?? pipeline.id }));
+  }
+
+  /** Runs ad-hoc stages as an orchestration (what UI buttons and CLI commands start), one after another. */
+  async runOrchestration(
+    application: string,
+    description: string,
+    steps: readonly OrchestrationStep[],
+    user: string,
+    id: string = randomUUID(),
+  ): Promise<string> {
+    return this.run(orchestrationBlueprint({ id, application, description, user }, steps));
   }
 
   /** Runs the saved pipeline with this id. */

@@ -2,6 +2,7 @@ import type { StageDefinition } from '../engine/stage-contract.js';
 import { createServerGroupStage } from './cloud/create-server-group.js';
 import { deployStage } from './cloud/deploy.js';
 import { rollbackClusterStage } from './cloud/rollback-cluster.js';
+import { cloudOperationStages } from './cloud/index.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { noopStage } from './noop.js';
@@ -22,6 +23,7 @@ export type { WebhookInput } from '../core/pipeline/stage-types/webhook.js';
 export { createServerGroupStage } from './cloud/create-server-group.js';
 export { deployStage } from './cloud/deploy.js';
 export { rollbackClusterStage } from './cloud/rollback-cluster.js';
+export { cloudOperationStages } from './cloud/index.js';
 export { evaluateVariablesStage } from './evaluate-variables.js';
 export { manualJudgmentStage } from './manual-judgment.js';
 export { noopStage } from './noop.js';
@@ -48,5 +50,6 @@ export function builtInStages(): StageDefinition[] {
     deployStage(),
     createServerGroupStage(),
     rollbackClusterStage(),
+    ...cloudOperationStages(),
   ];
 }

@@ -6,7 +6,11 @@ import { assertTerminal, inputProblems, parseInput, plannedTasks, runTask } from
 describe('builtInStages', () => {
   test('lists each stage type once, with a task definition for everything it can plan', () => {
     const types = builtInStages().map((definition) => definition.type);
-    assert.deepEqual(types, ['noop', 'wait', 'manualJudgment', 'checkPreconditions', 'checkPrecondition', 'evaluateVariables', 'webhook', 'runJob', 'pipeline']);
+    assert.deepEqual(types, [
+      'noop', 'wait', 'manualJudgment', 'checkPreconditions', 'checkPrecondition', 'evaluateVariables', 'webhook', 'runJob', 'pipeline',
+      'deploy', 'createServerGroup', 'rollbackCluster',
+      'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'resizeServerGroup', 'cloneServerGroup', 'disableCluster', 'scaleDownCluster', 'shrinkCluster', 'findImageFromCluster', 'setTrafficWeights',
+    ]);
   });
 });
 

@@ -65,7 +65,7 @@ describe('gennaker validate', () => {
       'error: GNK_E_PIPELINE_INVALID: checkout / "Broken stage fields" is not a valid pipeline (8 errors)',
       '  - at $.limitConcurrent: expected true or false, got "sometimes"',
       '  - refId 1 at $.stages[0].variables[0].key: expected a non-empty variable name, got nothing (the field is missing)',
-      '  - refId 2 at $.stages[1].type: expected a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights, got "deployManifest"',
+      '  - refId 2 at $.stages[1].type: expected a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, deploy, createServerGroup, rollbackCluster, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights, got "deployManifest"',
       '  - refId 3 at $.stages[2].waitTime: expected a number of seconds, 0 or more, got "soon"',
       '  - refId 4 at $.stages[3].method: expected an HTTP method (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS), got "FETCH"',
       '  - refId 4 at $.stages[3].url: expected the URL to call (only a monitorOnly webhook with a statusEndpoint can do without), got nothing (the field is missing)',

@@ -41,6 +41,7 @@ export const errorRegistry = {
   GNK_E_FROZEN: { kind: 'conflict', title: 'A freeze forbids changing infrastructure now' },
   GNK_E_OPERATION_REFUSED: { kind: 'conflict', title: 'The operation does not apply in the current state' },
   GNK_E_QUARANTINED: { kind: 'conflict', title: 'The artifact version is quarantined for the application' },
+  GNK_E_SERVER_GROUP_UNHEALTHY: { kind: 'conflict', title: 'A new server group did not get its instances Up' },
   GNK_E_PROVIDER_UNAVAILABLE: { kind: 'unavailable', title: 'A cloud provider cannot be reached' },
   GNK_E_PROVIDER_RESPONSE_INVALID: { kind: 'internal', title: 'A cloud provider answered outside its protocol' },
   GNK_E_ARTIFACT_UNAVAILABLE: { kind: 'invalid_input', title: "An artifact's location cannot be used" },

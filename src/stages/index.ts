@@ -1,4 +1,7 @@
 import type { StageDefinition } from '../engine/stage-contract.js';
+import { createServerGroupStage } from './cloud/create-server-group.js';
+import { deployStage } from './cloud/deploy.js';
+import { rollbackClusterStage } from './cloud/rollback-cluster.js';
 import { cloudOperationStages } from './cloud/index.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
 import { manualJudgmentStage } from './manual-judgment.js';
@@ -17,6 +20,9 @@ export type { PipelineInput } from '../core/pipeline/stage-types/pipeline-stage.
 export type { RunJobInput } from '../core/pipeline/stage-types/run-job.js';
 export type { WaitInput } from '../core/pipeline/stage-types/wait.js';
 export type { WebhookInput } from '../core/pipeline/stage-types/webhook.js';
+export { createServerGroupStage } from './cloud/create-server-group.js';
+export { deployStage } from './cloud/deploy.js';
+export { rollbackClusterStage } from './cloud/rollback-cluster.js';
 export { cloudOperationStages } from './cloud/index.js';
 export { evaluateVariablesStage } from './evaluate-variables.js';
 export { manualJudgmentStage } from './manual-judgment.js';
@@ -41,6 +47,9 @@ export function builtInStages(): StageDefinition[] {
     webhookStage(),
     runJobStage(),
     pipelineStage(),
+    deployStage(),
+    createServerGroupStage(),
+    rollbackClusterStage(),
     ...cloudOperationStages(),
   ];
 }

@@ -293,23 +293,9 @@ describe('runJob (a local command)', () => {
 describe('the stage-type registry', () => {
   test('lists the built-in types', () => {
     assert.deepEqual(Object.keys(builtInStageTypes), [
-      'wait',
-      'manualJudgment',
-      'checkPreconditions',
-      'evaluateVariables',
-      'webhook',
-      'pipeline',
-      'runJob',
-      'enableServerGroup',
-      'disableServerGroup',
-      'destroyServerGroup',
-      'resizeServerGroup',
-      'cloneServerGroup',
-      'disableCluster',
-      'scaleDownCluster',
-      'shrinkCluster',
-      'findImageFromCluster',
-      'setTrafficWeights',
+      'wait', 'manualJudgment', 'checkPreconditions', 'evaluateVariables', 'webhook', 'pipeline', 'runJob',
+      'deploy', 'createServerGroup', 'rollbackCluster',
+      'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'resizeServerGroup', 'cloneServerGroup', 'disableCluster', 'scaleDownCluster', 'shrinkCluster', 'findImageFromCluster', 'setTrafficWeights',
     ]);
     assert.equal(builtInStageTypes['wait']!.schema, waitStageSchema);
   });
@@ -328,7 +314,7 @@ describe('the stage-type registry', () => {
       ['1', '$.stages[0].replicas', 'a whole number of replicas, 0 or more'],
     ]);
     assert.deepEqual(expectValid(single('scale', { account: '${parameters.account}', replicas: '${parameters.replicas}' }), { stageTypes }).warnings, []);
-    assert.match(expectErrors(input).errors[0]!.expected, /^a stage type: one of wait, .*runJob, .*setTrafficWeights$/);
+    assert.match(expectErrors(input).errors[0]!.expected, /^a stage type: one of wait, .*setTrafficWeights$/);
   });
 });
 

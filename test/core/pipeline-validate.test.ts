@@ -360,7 +360,7 @@ describe('stage fields every stage has', () => {
 
   test('an unknown stage type is an error naming the refId, listing the known types and the closest', () => {
     const { errors } = expectErrors(pipelineWith([wait('1'), { ...wait('2', ['1']), type: 'manualJudgement' }, { refId: '3', requisiteStageRefIds: ['1'] }]));
-    const expected = 'a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights';
+    const expected = 'a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, deploy, createServerGroup, rollbackCluster, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights';
     assert.deepEqual(where(errors), [
       ['2', '$.stages[1].type', expected],
       ['3', '$.stages[2].type', expected],
@@ -403,7 +403,7 @@ describe('collecting every error', () => {
     assert.deepEqual(where(errors), [
       [undefined, '$.limitConcurrent', 'true or false'],
       ['1', '$.stages[0].variables[0].key', 'a non-empty variable name'],
-      ['2', '$.stages[1].type', 'a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights'],
+      ['2', '$.stages[1].type', 'a stage type: one of wait, manualJudgment, checkPreconditions, evaluateVariables, webhook, pipeline, runJob, deploy, createServerGroup, rollbackCluster, enableServerGroup, disableServerGroup, destroyServerGroup, resizeServerGroup, cloneServerGroup, disableCluster, scaleDownCluster, shrinkCluster, findImageFromCluster, setTrafficWeights'],
       ['3', '$.stages[2].waitTime', 'a number of seconds, 0 or more'],
       ['4', '$.stages[3].method', 'an HTTP method (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)'],
       ['4', '$.stages[3].url', 'the URL to call (only a monitorOnly webhook with a statusEndpoint can do without)'],

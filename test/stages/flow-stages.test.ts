@@ -7,25 +7,9 @@ describe('builtInStages', () => {
   test('lists each stage type once, with a task definition for everything it can plan', () => {
     const types = builtInStages().map((definition) => definition.type);
     assert.deepEqual(types, [
-      'noop',
-      'wait',
-      'manualJudgment',
-      'checkPreconditions',
-      'checkPrecondition',
-      'evaluateVariables',
-      'webhook',
-      'runJob',
-      'pipeline',
-      'enableServerGroup',
-      'disableServerGroup',
-      'destroyServerGroup',
-      'resizeServerGroup',
-      'cloneServerGroup',
-      'disableCluster',
-      'scaleDownCluster',
-      'shrinkCluster',
-      'findImageFromCluster',
-      'setTrafficWeights',
+      'noop', 'wait', 'manualJudgment', 'checkPreconditions', 'checkPrecondition', 'evaluateVariables', 'webhook', 'runJob', 'pipeline',
+      'deploy', 'createServerGroup', 'rollbackCluster',
+      'enableServerGroup', 'disableServerGroup', 'destroyServerGroup', 'resizeServerGroup', 'cloneServerGroup', 'disableCluster', 'scaleDownCluster', 'shrinkCluster', 'findImageFromCluster', 'setTrafficWeights',
     ]);
   });
 });

@@ -9,9 +9,12 @@ import { scaleDownClusterStageType } from './scale-down-cluster.js';
 import { setTrafficWeightsStageType } from './set-traffic-weights.js';
 import { shrinkClusterStageType } from './shrink-cluster.js';
 import { checkPreconditionsStageType } from './check-preconditions.js';
+import { createServerGroupStageType } from './create-server-group.js';
+import { deployStageType } from './deploy.js';
 import { evaluateVariablesStageType } from './evaluate-variables.js';
 import { manualJudgmentStageType } from './manual-judgment.js';
 import { pipelineStageType } from './pipeline-stage.js';
+import { rollbackClusterStageType } from './rollback-cluster.js';
 import { runJobStageType } from './run-job.js';
 import type { StageTypeRegistry } from './stage-type.js';
 import { waitStageType } from './wait.js';
@@ -26,6 +29,9 @@ export const builtInStageTypes: StageTypeRegistry = {
   webhook: webhookStageType,
   pipeline: pipelineStageType,
   runJob: runJobStageType,
+  deploy: deployStageType,
+  createServerGroup: createServerGroupStageType,
+  rollbackCluster: rollbackClusterStageType,
   enableServerGroup: enableServerGroupStageType,
   disableServerGroup: disableServerGroupStageType,
   destroyServerGroup: destroyServerGroupStageType,

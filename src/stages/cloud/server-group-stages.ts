@@ -1,4 +1,4 @@
-import { accountOf, clusterOf, regionsOf, waitAfterDisableSeconds } from '../../core/pipeline/stage-types/cloud-fields.js';
+import { accountOf, clusterOf, regionsOf, waitAfterDisableSeconds, type LocationInput } from '../../core/pipeline/stage-types/cloud-fields.js';
 import { destroyServerGroupStageSchema, type DestroyServerGroupInput } from '../../core/pipeline/stage-types/destroy-server-group.js';
 import { disableServerGroupStageSchema, type DisableServerGroupInput } from '../../core/pipeline/stage-types/disable-server-group.js';
 import { enableServerGroupStageSchema, type EnableServerGroupInput } from '../../core/pipeline/stage-types/enable-server-group.js';
@@ -16,13 +16,7 @@ import { operationStage, type Decision } from './operation-stage.js';
 import type { PlannedOperation } from './planned-operations.js';
 import { findServerGroup, knownAccount } from './targets.js';
 
-type SingleGroupInput = {
-  readonly credentials?: string | undefined;
-  readonly account?: string | undefined;
-  readonly regions?: readonly string[] | undefined;
-  readonly region?: string | undefined;
-  readonly cluster?: string | undefined;
-  readonly moniker?: { readonly cluster?: string | undefined } | undefined;
+type SingleGroupInput = LocationInput & {
   readonly target?: DynamicTarget | undefined;
   readonly serverGroupName?: string | undefined;
   readonly asgName?: string | undefined;

@@ -62,7 +62,7 @@ export function waitAfterDisableSeconds(input: { readonly cloudProvider: string;
   return input.waitAfterDisableSec ?? (input.cloudProvider === 'local' ? 0 : 90);
 }
 
-type LocationInput = {
+export type LocationInput = {
   readonly credentials?: string | undefined;
   readonly account?: string | undefined;
   readonly regions?: readonly string[] | undefined;

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { Engine } from '../src/engine/engine.js';
 import { createLogger } from '../src/log/logger.js';
 import { noopStage } from '../src/stages/index.js';
 import { openStore } from '../src/store/open.js';
 import type { StoreEngine } from '../src/store/store.js';
-import pg from 'pg';
 import { startPostgres } from '../test/support/postgres.js';
-import { DispatchRecorder, maxThroughput, pacedLoad, type Window } from './support/engine-load.js';
+import { maxThroughput, Meter, pacedLoad, type Window } from './support/engine-load.js';
 import { graphileChainThroughput } from './support/graphile-chains.js';
 import { percentile, round } from './support/stats.js';
 
@@ -26,6 +26,13 @@ const parts = ['sqlite', 'postgres', 'graphileWorker'];
  * documented batching options); twice as many chains as workers keeps every worker busy.
  */
 const graphilePeer = { chains: 16, concurrency: 8, batched: true };
+
+/**
+ * What docs/postgresql.md recommends for a production server, where it matters in a run this short.
+ * A fresh cluster has no WAL segments to recycle, so at the engine's write rate it creates one every
+ * few seconds; zero-filling each (16 MB, then fsync) held every commit for about 100 ms.
+ */
+const recommendedPostgresSettings = ['wal_init_zero=off'];
 
 function settings(args: readonly string[]): Settings {
   const flags = new Map<string, string>();
@@ -54,26 +61,31 @@ async function checkpoint(databaseUrl: string): Promise<void> {
 /** Maximum throughput (closed loop), then dispatch latency under half of it (open loop), on one store. */
 async function engineFigures(engine: StoreEngine, location: { dataDir: string; databaseUrl?: string }, settings: Settings): Promise<Record<string, number>> {
   const store = await openStore(location);
-  const recorder = new DispatchRecorder();
+  const meter = new Meter();
   const subject = new Engine({
     store,
     stages: [noopStage()],
     logger: createLogger('silent'),
     dataDir: location.dataDir,
     nodeId: `bench-${engine}`,
-    onDispatch: recorder.record,
+    onDispatch: meter.onDispatch,
   });
+  subject.events.on('event', meter.onEvent);
   await subject.start();
   try {
-    const max = await maxThroughput(subject, settings.concurrency, settings.window);
+    const max = await maxThroughput(subject, meter, settings.concurrency, settings.window);
     const { batches, commits } = subject.stats();
-    console.log(`${engine}: ${round(max.transitionsPerSec)} transitions/s (${round(max.executionsPerSec)} executions/s), ${round(commits / batches)} transitions per group commit`);
-    const paced = await pacedLoad(subject, recorder, max.executionsPerSec / 2, settings.window);
+    console.log(
+      `${engine}: ${round(max.transitionsPerSec)} transitions/s, ${round(max.messagesPerSec)} messages/s, ${round(max.executionsPerSec)} executions/s; ` +
+        `${round(commits / batches)} writes per group commit`,
+    );
+    const paced = await pacedLoad(subject, meter, max.executionsPerSec / 2, settings.window);
     const p50 = percentile(paced.delaysMs, 50);
     const p99 = percentile(paced.delaysMs, 99);
     console.log(`${engine}: at half load (${round(paced.transitionsPerSec)} transitions/s) dispatch p50 ${p50} ms, p99 ${p99} ms over ${paced.delaysMs.length} messages`);
     return {
       transitionsPerSec: round(max.transitionsPerSec, 0),
+      messagesPerSec: round(max.messagesPerSec, 0),
       executionsPerSec: round(max.executionsPerSec, 0),
       halfLoadTransitionsPerSec: round(paced.transitionsPerSec, 0),
       dispatchP50Ms: p50,
@@ -94,7 +106,7 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
     if (chosen.only.has('sqlite')) result['sqlite'] = await engineFigures('sqlite', { dataDir: join(scratch, 'sqlite') }, chosen);
     if (chosen.only.has('postgres') || chosen.only.has('graphileWorker')) {
       // fsync stays on: durable commits are what is measured, for the engine and its peer alike.
-      const cluster = await startPostgres({ durable: true });
+      const cluster = await startPostgres({ durable: true, settings: recommendedPostgresSettings });
       try {
         if (chosen.only.has('postgres')) {
           const databaseUrl = await cluster.createDatabase('gennaker_bench');

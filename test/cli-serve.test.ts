@@ -66,7 +66,7 @@ describe('gennaker CLI', () => {
 describe('gennaker serve', () => {
   test('answers GET /health with the version and the embedded store, and stops cleanly on SIGTERM', async () => {
     const dataDir = freshDataDir();
-    const server = await startServer(['--data', dataDir]);
+    const server = await startServer(['--data', dataDir, '--local-cloud', 'off']);
     const response = await fetch(`${server.url}/health`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
@@ -83,7 +83,7 @@ describe('gennaker serve', () => {
   test('--demo seeds the demo application, once', async () => {
     const dataDir = freshDataDir();
     for (let run = 0; run < 2; run++) {
-      const server = await startServer(['--data', dataDir, '--demo']);
+      const server = await startServer(['--data', dataDir, '--demo', '--local-cloud', 'off']);
       assert.equal(await server.stop(), 0);
     }
     const store = await openStore({ dataDir });
@@ -95,7 +95,7 @@ describe('gennaker serve', () => {
     const cluster = await startPostgres();
     try {
       const url = (await cluster.createDatabase()).replace('postgres@', 'postgres:topsecret@');
-      const server = await startServer(['--data', freshDataDir(), '--db', url]);
+      const server = await startServer(['--data', freshDataDir(), '--db', url, '--local-cloud', 'off']);
       const health = (await (await fetch(`${server.url}/health`)).json()) as { store: { engine: string; location: string } };
       assert.equal(health.store.engine, 'postgres');
       assert.match(health.store.location, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/gennaker_/);
@@ -107,7 +107,7 @@ describe('gennaker serve', () => {
   });
 
   test('an unreachable PostgreSQL stops start-up with a coded error', async () => {
-    const { code, stderr } = await runCli(['serve', '--port', '0', '--db', 'postgres://gk:pw@127.0.0.1:1/cd', '--data', freshDataDir()]);
+    const { code, stderr } = await runCli(['serve', '--port', '0', '--db', 'postgres://gk:pw@127.0.0.1:1/cd', '--data', freshDataDir(), '--local-cloud', 'off']);
     assert.equal(code, 1);
     assert.match(stderr, /GNK_E_STORE_UNAVAILABLE: cannot connect to postgres:\/\/gk@127\.0\.0\.1:1\/cd/);
     assert.doesNotMatch(stderr, /:pw@/);

@@ -8,6 +8,7 @@ import type { PipelineConfig } from '../src/core/pipeline/pipeline-config.js';
 import { Engine } from '../src/engine/engine.js';
 import { createLogger } from '../src/log/logger.js';
 import type { Store } from '../src/store/store.js';
+import type { ExecutionRepository } from '../src/store/executions.js';
 import { engineFixtures, openAt, type StoreLocation } from './support/store-engines.js';
 import { testStages } from './support/test-stages.js';
 
@@ -97,6 +98,19 @@ for (const fixture of engineFixtures()) {
       const reopened = await openAt(location);
       assert.equal((await reopened.executions.load(id))?.execution.status, 'SUCCEEDED');
       await reopened.close();
+    });
+
+    test('running an id that exists is refused, and the first run goes on untouched', async () => {
+      const h = await harness(await fixture.freshLocation());
+      const config = pipeline([{ refId: '1', type: 'noop' }]);
+      const id = await h.engine.runPipeline(config, trigger(), { id: 'only-once' });
+      await assert.rejects(h.engine.runPipeline(config, trigger(), { id: 'only-once' }), /GNK_E_ALREADY_EXISTS.*only-once/);
+      assert.equal((await h.engine.whenComplete(id)).execution.status, 'SUCCEEDED');
+      assert.deepEqual(
+        h.events.filter((e) => e.kind === 'execution').map((e) => e.status),
+        ['RUNNING', 'SUCCEEDED'],
+      );
+      await h.stop();
     });
 
     test('evaluates expressions at stage start: parameters, stage outputs, stageEnabled', async () => {
@@ -225,14 +239,14 @@ for (const fixture of engineFixtures()) {
       const location = await fixture.freshLocation();
       const store = await openAt(location);
       let failNextTransaction = false;
-      const flaky: Store = {
-        ...store,
-        transaction: (work) => {
-          if (!failNextTransaction) return store.transaction(work);
-          failNextTransaction = false;
-          return Promise.reject(new Error('the database went away for a moment'));
-        },
+      // Every group commit of the engine goes through executions.write, so that is where the failure goes in.
+      const executions = Object.create(store.executions) as ExecutionRepository;
+      executions.write = (writes) => {
+        if (!failNextTransaction) return store.executions.write(writes);
+        failNextTransaction = false;
+        return Promise.reject(new Error('the database went away for a moment'));
       };
+      const flaky: Store = { ...store, executions };
       const engine = new Engine({ store: flaky, stages: testStages, logger, dataDir: location.dataDir, nodeId: 'node-f', leaseMs: 300, sweepMs: 50 });
       await engine.start();
       try {

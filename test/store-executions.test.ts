@@ -50,7 +50,7 @@ function startFirstStage(state: ExecutionState, consumed: QueuedMessage | undefi
       kind: 'transition',
       expectedVersion: state.execution.version,
       transition: draft.transition(),
-      ...(consumed ? { consumedMessageId: consumed.id } : {}),
+      consumedMessageIds: consumed ? [consumed.id] : [],
       newMessages: [queued],
     },
     queued,
@@ -113,7 +113,7 @@ for (const fixture of engineFixtures()) {
       const duplicate = startFirstStage(a.state, undefined);
       const next = new Draft({ execution: { ...first.commit.transition.execution, version: 1 }, stages: a.state.stages }, now + 2);
       next.updateStage('2', { status: 'RUNNING' });
-      const second: TransitionCommit = { kind: 'transition', expectedVersion: 1, transition: next.transition(), newMessages: [] };
+      const second: TransitionCommit = { kind: 'transition', expectedVersion: 1, transition: next.transition(), consumedMessageIds: [], newMessages: [] };
       const applied = await store.transaction((tx) => tx.executions.write([a.write, first.commit, duplicate.commit, second]));
       assert.deepEqual(applied, [true, true, false, true]);
       const loaded = await store.executions.load('a');
@@ -130,16 +130,28 @@ for (const fixture of engineFixtures()) {
       const idle = new Draft(a.state, now + 1);
       idle.send({ kind: 'completeExecution' });
       const queued = message('a', { kind: 'completeExecution' });
-      const unchanged: TransitionCommit = { kind: 'transition', expectedVersion: 99, transition: idle.transition(), consumedMessageId: a.start.id, newMessages: [queued] };
+      const unchanged: TransitionCommit = { kind: 'transition', expectedVersion: 99, transition: idle.transition(), consumedMessageIds: [a.start.id], newMessages: [queued] };
       assert.deepEqual(await store.transaction((tx) => tx.executions.write([unchanged])), [true]);
       assert.equal((await store.executions.load('a'))?.execution.version, 0);
       assert.deepEqual(await messageIds(store), [queued.id]);
 
       const pruning = new Draft(a.state, now + 2);
       pruning.deleteStage('2');
-      const deletion: TransitionCommit = { kind: 'transition', expectedVersion: 0, transition: pruning.transition(), newMessages: [] };
+      const deletion: TransitionCommit = { kind: 'transition', expectedVersion: 0, transition: pruning.transition(), consumedMessageIds: [], newMessages: [] };
       assert.deepEqual(await store.transaction((tx) => tx.executions.write([deletion])), [true]);
       assert.deepEqual((await store.executions.load('a'))?.stages.map((stage) => stage.id), ['1']);
+      await store.close();
+    });
+
+    test('written straight through the store, without a caller transaction, a batch opens its own', async () => {
+      const store = await openAt(await fixture.freshLocation());
+      const a = insert('a');
+      const b = insert('b');
+      const started = startFirstStage(a.state, a.start);
+      assert.deepEqual(await store.executions.write([a.write, b.write]), [true, true]);
+      assert.deepEqual(await store.executions.write([started.commit, insert('a').write, insert('c').write]), [true, false, true]);
+      assert.equal((await store.executions.load('a'))?.execution.status, 'RUNNING');
+      assert.deepEqual(await messageIds(store), [b.start.id, started.queued.id, ...(await store.db.selectFrom('queue_messages').select('id').where('execution_id', '=', 'c').execute()).map((row) => row.id)].sort());
       await store.close();
     });
 

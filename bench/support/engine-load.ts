@@ -27,51 +27,51 @@ export function noopDiamond(): ExecutionBlueprint {
   };
 }
 
-/** Counts the engine's published events (each one a committed status change) inside a time window. */
-export class TransitionCounter {
+/**
+ * What the bench watches inside a time window: the engine's published events (each one a committed
+ * status change), the messages whose handling began, and, when asked, each message's dispatch delay
+ * (ms from its deliverAt to its handler's start).
+ */
+export class Meter {
   #counting = false;
-  #events = 0;
-  #completed = 0;
+  #recordingDelays = false;
+  #transitions = 0;
+  #executions = 0;
+  #messages = 0;
+  #delays: number[] = [];
   #startedAt = 0;
-  #stoppedAt = 0;
 
-  readonly listener = (event: EngineEvent): void => {
+  readonly onEvent = (event: EngineEvent): void => {
     if (!this.#counting) return;
-    this.#events += 1;
-    if (event.kind === 'execution' && isComplete(event.status)) this.#completed += 1;
+    this.#transitions += 1;
+    if (event.kind === 'execution' && isComplete(event.status)) this.#executions += 1;
   };
 
-  start(): void {
-    this.#events = 0;
-    this.#completed = 0;
+  readonly onDispatch = (delayMs: number): void => {
+    if (!this.#counting) return;
+    this.#messages += 1;
+    if (this.#recordingDelays) this.#delays.push(delayMs);
+  };
+
+  start(recordDelays: boolean): void {
+    this.#transitions = 0;
+    this.#executions = 0;
+    this.#messages = 0;
+    this.#delays = [];
+    this.#recordingDelays = recordDelays;
     this.#counting = true;
     this.#startedAt = performance.now();
   }
 
-  stop(): { events: number; executions: number; seconds: number } {
+  stop(): { transitionsPerSec: number; executionsPerSec: number; messagesPerSec: number; delaysMs: number[] } {
     this.#counting = false;
-    this.#stoppedAt = performance.now();
-    return { events: this.#events, executions: this.#completed, seconds: (this.#stoppedAt - this.#startedAt) / 1000 };
-  }
-}
-
-/** Dispatch delays (ms from a message's deliverAt to its handler's start), kept only while recording. */
-export class DispatchRecorder {
-  #recording = false;
-  readonly #delays: number[] = [];
-
-  readonly record = (delayMs: number): void => {
-    if (this.#recording) this.#delays.push(delayMs);
-  };
-
-  start(): void {
-    this.#delays.length = 0;
-    this.#recording = true;
-  }
-
-  stop(): number[] {
-    this.#recording = false;
-    return [...this.#delays];
+    const seconds = (performance.now() - this.#startedAt) / 1000;
+    return {
+      transitionsPerSec: this.#transitions / seconds,
+      executionsPerSec: this.#executions / seconds,
+      messagesPerSec: this.#messages / seconds,
+      delaysMs: this.#delays,
+    };
   }
 }
 
@@ -125,36 +125,36 @@ export interface Window {
 
 /**
  * Closed loop: keeps `concurrency` executions in flight (a new one starts as each completes) and
- * counts committed transitions per second after a warm-up.
+ * measures after a warm-up.
  */
-export async function maxThroughput(engine: Engine, concurrency: number, window: Window): Promise<{ transitionsPerSec: number; executionsPerSec: number }> {
-  const counter = new TransitionCounter();
-  engine.events.on('event', counter.listener);
+export async function maxThroughput(
+  engine: Engine,
+  meter: Meter,
+  concurrency: number,
+  window: Window,
+): Promise<{ transitionsPerSec: number; executionsPerSec: number; messagesPerSec: number }> {
   const inFlight = new InFlight(engine);
   inFlight.onComplete = () => inFlight.start(noopDiamond());
   for (let i = 0; i < concurrency; i++) inFlight.start(noopDiamond());
   await sleep(window.warmupMs);
-  counter.start();
+  meter.start(false);
   await sleep(window.measureMs);
-  const counted = counter.stop();
+  const measured = meter.stop();
   await inFlight.drain(30_000);
-  engine.events.off('event', counter.listener);
-  return { transitionsPerSec: counted.events / counted.seconds, executionsPerSec: counted.executions / counted.seconds };
+  return measured;
 }
 
 /**
- * Open loop: starts executions at a fixed rate, whatever the engine's progress, and records each
- * message's dispatch delay after a warm-up. Also reports the transitions per second it achieved,
- * which shows whether the engine kept up with the offered load.
+ * Open loop: starts executions at a fixed rate, whatever the engine's progress, and records every
+ * message's dispatch delay after a warm-up. Also reports the transitions per second achieved, which
+ * shows whether the engine kept up with the offered load.
  */
 export async function pacedLoad(
   engine: Engine,
-  recorder: DispatchRecorder,
+  meter: Meter,
   executionsPerSec: number,
   window: Window,
 ): Promise<{ delaysMs: number[]; transitionsPerSec: number }> {
-  const counter = new TransitionCounter();
-  engine.events.on('event', counter.listener);
   const inFlight = new InFlight(engine);
   const tickMs = 5;
   const started = performance.now();
@@ -164,13 +164,10 @@ export async function pacedLoad(
     for (; launched < due; launched++) inFlight.start(noopDiamond());
   }, tickMs);
   await sleep(window.warmupMs);
-  recorder.start();
-  counter.start();
+  meter.start(true);
   await sleep(window.measureMs);
-  const delaysMs = recorder.stop();
-  const counted = counter.stop();
+  const measured = meter.stop();
   clearInterval(pacer);
   await inFlight.drain(30_000);
-  engine.events.off('event', counter.listener);
-  return { delaysMs, transitionsPerSec: counted.events / counted.seconds };
+  return measured;
 }

@@ -2,17 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/server.js';
 import type { Config } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
+import { Inventory } from '../inventory/inventory.js';
+import { ProviderRegistry } from '../providers/registry.js';
 import { builtInStages } from '../stages/index.js';
 import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
+import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
 
 export interface RunningGennaker {
   readonly store: Store;
   readonly engine: Engine;
+  readonly providers: ProviderRegistry;
+  readonly inventory: Inventory;
   readonly api: FastifyInstance;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
@@ -20,9 +26,18 @@ export interface RunningGennaker {
 }
 
 /** The composition root: opens the store, builds the API, listens. Nothing else wires modules together. */
-export async function startGennaker(config: Config, logger: Logger): Promise<RunningGennaker> {
+export async function startGennaker(config: Config, logger: Logger, options: LocalCloudConnectOptions = {}): Promise<RunningGennaker> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.db.url?.reveal() });
   logger.info({ engine: store.engine, location: store.location }, 'store ready');
+  let providers: ProviderRegistry;
+  try {
+    providers = new ProviderRegistry(await connectLocalCloud(config, logger, options));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const inventory = new Inventory({ store, registry: providers, logger, reconcileIntervalMs: config.inventory.reconcileIntervalMs });
+  await inventory.start();
   if (config.demo) await seedDemo(store, logger);
   const engine = new Engine({
     store,
@@ -31,16 +46,19 @@ export async function startGennaker(config: Config, logger: Logger): Promise<Run
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,
+    cloud: cloudServices(inventory, providers, store),
   });
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
-  const api = buildApi({ store, version: gennakerVersion, logger });
+  const api = buildApi({ store, version: gennakerVersion, logger, inventory });
   let url: string;
   try {
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     retention.stop();
     await engine.stop();
+    await inventory.stop();
+    await providers.close();
     await store.close();
     throw error;
   }
@@ -48,12 +66,17 @@ export async function startGennaker(config: Config, logger: Logger): Promise<Run
   return {
     store,
     engine,
+    providers,
+    inventory,
     api,
     url,
     stop: async () => {
       await api.close();
       retention.stop();
       await engine.stop();
+      // The local-cloud daemon keeps running, and with it every instance and balancer.
+      await inventory.stop();
+      await providers.close();
       await store.close();
     },
   };

@@ -16,6 +16,7 @@ export const configKeys: readonly ConfigKey[] = [
   { path: ['db', 'url'], env: 'GENNAKER_DB', flag: 'db' },
   { path: ['log', 'level'], env: 'GENNAKER_LOG_LEVEL', flag: 'logLevel' },
   { path: ['engine', 'nodeId'], env: 'GENNAKER_NODE_ID', flag: 'nodeId' },
+  { path: ['localCloud', 'enabled'], env: 'GENNAKER_LOCAL_CLOUD', flag: 'localCloud' },
   { path: ['demo'], flag: 'demo' },
 ];
 

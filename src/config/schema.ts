@@ -72,7 +72,12 @@ export const configSchema = z
      */
     localCloud: z
       .object({
-        enabled: z.boolean().default(true),
+        /** Whether `serve` uses the local cloud (and starts its daemon); `false`/`off` for a control plane without it. */
+        enabled: z
+          .union([z.boolean(), z.enum(['true', 'on']).transform(() => true), z.enum(['false', 'off']).transform(() => false)], {
+            error: 'expected true or false (on or off)',
+          })
+          .default(true),
         accounts: z
           .array(
             z
@@ -86,6 +91,17 @@ export const configSchema = z
           .default([{ name: 'local', regions: ['us-east', 'eu-west'] }]),
         /** `builtin`: Gennaker's own proxy; `haproxy`: an HAProxy per balancer, weights via its runtime API. */
         loadBalancer: z.enum(['builtin', 'haproxy']).default('builtin'),
+      })
+      .strict()
+      .prefault({}),
+    inventory: z
+      .object({
+        /** How often every account and region is described afresh, to catch what no change event reported. */
+        reconcileIntervalMs: z.coerce
+          .number({ error: 'expected a number of milliseconds' })
+          .int({ error: 'expected a whole number of milliseconds' })
+          .min(100, { error: 'expected at least 100 milliseconds' })
+          .default(30_000),
       })
       .strict()
       .prefault({}),

@@ -11,6 +11,8 @@ import {
   waitingDecision,
   type EngineEvent,
   type ExecutionBlueprint,
+  orchestrationBlueprint,
+  type OrchestrationStep,
   type ExecutionState,
   patchStageContext,
   pauseExecution,
@@ -29,13 +31,16 @@ import { parseFreeze, type Freeze } from '../core/time-rules/index.js';
 import type { PipelineConfig } from '../core/pipeline/pipeline-config.js';
 import { executionBlueprint } from '../core/pipeline/to-execution.js';
 import type { Logger } from '../log/logger.js';
+import type { TransitionCommit } from '../store/execution-write.js';
 import type { QueuedMessage } from '../store/queue.js';
 import type { Store } from '../store/store.js';
+import { combineTransitions } from './combine-transitions.js';
 import { GroupCommitter } from './committer.js';
 import { expressionScope } from './expression-scope.js';
 import { executionWindowGate } from './execution-window-gate.js';
 import { freezeGateStage } from './freeze-gate.js';
 import { StageRegistry } from './registry.js';
+import { noCloud, type CloudServices } from './cloud-services.js';
 import { defineStage, type ChildPipelineRequest, type EngineServices, type EvaluationOutcome, type StageDefinition } from './stage-contract.js';
 import { StageRunner } from './stage-runner.js';
 
@@ -65,6 +70,8 @@ export interface EngineOptions {
    * For benchmarks and metrics; when absent nothing is measured.
    */
   readonly onDispatch?: (delayMs: number) => void;
+  /** The cloud for deploy stages; without it they fail saying no cloud is configured. */
+  readonly cloud?: CloudServices;
 }
 
 export interface EngineEvents {
@@ -99,6 +106,8 @@ export class Engine {
   readonly #chains = new Map<string, Promise<void>>();
   /** Messages this process holds the lease of, delivered or waiting for their time. */
   readonly #held = new Map<string, QueuedMessage>();
+  /** Due messages waiting for their execution's actor, handled together (see #deliver). */
+  readonly #inbox = new Map<string, QueuedMessage[]>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #intervals: NodeJS.Timeout[] = [];
   /** Freeze gates that found a freeze and sleep; lifting a freeze wakes them at once. */
@@ -124,7 +133,7 @@ export class Engine {
     this.#clock = options.clock ?? Date.now;
     this.#onDispatch = options.onDispatch;
     this.#committer = new GroupCommitter(options.store);
-    this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir), this.#logger, this.#abort.signal);
+    this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir, options.cloud ?? noCloud), this.#logger, this.#abort.signal);
   }
 
   get owner(): string {
@@ -185,6 +194,17 @@ export class Engine {
   /** Runs a validated pipeline (saved or ad hoc). */
   async runPipeline(pipeline: PipelineConfig, trigger: Trigger, options: { id?: string; pipelineConfigId?: string } = {}): Promise<string> {
     return this.run(executionBlueprint(pipeline, { id: options.id ?? randomUUID(), trigger, pipelineConfigId: options.pipelineConfigId ?? pipeline.id }));
+  }
+
+  /** Runs ad-hoc stages as an orchestration (what UI buttons and CLI commands start), one after another. */
+  async runOrchestration(
+    application: string,
+    description: string,
+    steps: readonly OrchestrationStep[],
+    user: string,
+    id: string = randomUUID(),
+  ): Promise<string> {
+    return this.run(orchestrationBlueprint({ id, application, description, user }, steps));
   }
 
   /** Runs the saved pipeline with this id. */
@@ -306,14 +326,25 @@ export class Engine {
     this.#held.set(message.id, message);
     const delay = message.deliverAt - this.#clock();
     if (delay <= 0) {
-      void this.#onActor(message.executionId, () => this.#deliver(message));
+      this.#enqueue(message);
       return;
     }
     const timer = setTimeout(() => {
       this.#timers.delete(message.id);
-      void this.#onActor(message.executionId, () => this.#deliver(message));
+      this.#enqueue(message);
     }, delay);
     this.#timers.set(message.id, timer);
+  }
+
+  /** Puts a due message in its execution's inbox; the first one in an empty inbox books the actor. */
+  #enqueue(message: QueuedMessage): void {
+    const waiting = this.#inbox.get(message.executionId);
+    if (waiting) {
+      waiting.push(message);
+      return;
+    }
+    this.#inbox.set(message.executionId, [message]);
+    void this.#onActor(message.executionId, () => this.#deliver(message.executionId));
   }
 
   async #load(executionId: string): Promise<ExecutionState | undefined> {
@@ -324,37 +355,65 @@ export class Engine {
     return loaded;
   }
 
-  async #deliver(message: QueuedMessage): Promise<void> {
-    if (!this.#running) return;
-    this.#onDispatch?.(this.#clock() - message.deliverAt);
+  /**
+   * Handles every message waiting in the execution's inbox, in order, each on the state the previous
+   * one left, and commits them as one transition. Messages that fall due together (the parallel
+   * branches a stage fans out to, a batch the sweep hands over) so cost one commit instead of one
+   * each, and none waits for another's commit. The outcome is what handling them one by one gives;
+   * only the commit is shared (and a crash before it redelivers them all, as it would each alone).
+   */
+  async #deliver(executionId: string): Promise<void> {
+    const messages = this.#inbox.get(executionId) ?? [];
+    this.#inbox.delete(executionId);
+    if (!this.#running || messages.length === 0) return;
+    const ids = messages.map((message) => message.id);
     try {
       for (let attempt = 0; attempt < conflictRetries; attempt++) {
-        const state = await this.#load(message.executionId);
+        const state = await this.#load(executionId);
         if (!state) {
-          await this.#committer.submit({ kind: 'transition', expectedVersion: 0, transition: emptyTransition(message), consumedMessageId: message.id, newMessages: [] });
-          this.#held.delete(message.id);
+          if (attempt === 0) this.#dispatching(messages);
+          await this.#committer.submit({ kind: 'transition', expectedVersion: 0, transition: emptyTransition(executionId), consumedMessageIds: ids, newMessages: [] });
+          this.#forget(ids);
           return;
         }
-        const transition = await handleMessage(state, message.body, this.#ports);
-        if (await this.#commit(state, transition, message.id)) {
-          this.#held.delete(message.id);
+        let current = state;
+        const transitions: Transition[] = [];
+        for (const message of messages) {
+          if (attempt === 0) this.#dispatching([message]);
+          const transition = await handleMessage(current, message.body, this.#ports);
+          transitions.push(transition);
+          current = applyTransition(current, transition);
+        }
+        if (await this.#commit(state, combineTransitions(state, current, transitions), ids)) {
+          this.#forget(ids);
           return;
         }
       }
-      this.#logger.warn({ message }, 'message kept conflicting; releasing it for redelivery');
-      this.#held.delete(message.id);
-      await this.#store.queue.release(this.#owner, [message.id]);
+      this.#logger.warn({ messages }, 'messages kept conflicting; releasing them for redelivery');
+      this.#forget(ids);
+      await this.#store.queue.release(this.#owner, ids);
     } catch (error) {
-      // No longer held, so the heartbeat stops renewing the lease: it expires and the sweep (of any
-      // process) delivers the message again. Renewing it would keep it from everyone for good.
-      this.#held.delete(message.id);
-      this.#cache.delete(message.executionId);
-      this.#logger.error({ err: error, message }, 'message handling failed; it will be redelivered');
+      // No longer held, so the heartbeat stops renewing the leases: they expire and the sweep (of any
+      // process) delivers the messages again. Renewing them would keep them from everyone for good.
+      this.#forget(ids);
+      this.#cache.delete(executionId);
+      this.#logger.error({ err: error, messages }, 'message handling failed; the messages will be redelivered');
     }
   }
 
+  /** Reports each message's dispatch delay as its handling begins. */
+  #dispatching(messages: readonly QueuedMessage[]): void {
+    if (!this.#onDispatch) return;
+    const now = this.#clock();
+    for (const message of messages) this.#onDispatch(now - message.deliverAt);
+  }
+
+  #forget(messageIds: readonly string[]): void {
+    for (const id of messageIds) this.#held.delete(id);
+  }
+
   /** Commits a transition; on success updates the cache, publishes events and dispatches new messages. */
-  async #commit(state: ExecutionState, transition: Transition, consumedMessageId?: string): Promise<boolean> {
+  async #commit(state: ExecutionState, transition: Transition, consumedMessageIds: readonly string[] = []): Promise<boolean> {
     const now = this.#clock();
     const newMessages: QueuedMessage[] = transition.messages.map((message) => ({
       id: randomUUID(),
@@ -368,8 +427,9 @@ export class Engine {
       kind: 'transition',
       expectedVersion: state.execution.version,
       transition,
-      ...(consumedMessageId === undefined ? {} : { consumedMessageId }),
+      consumedMessageIds,
       newMessages,
+      ...concurrencyLimitOf(state, transition),
     });
     if (!applied) {
       this.#cache.delete(state.execution.id);
@@ -454,9 +514,14 @@ export class Engine {
 
   // ---------------------------------------------------------------- services for stages
 
-  #services(dataDir: string): EngineServices {
+  #services(dataDir: string, cloud: CloudServices): EngineServices {
     return {
       dataDir,
+      cloud,
+      claimEffect: async (key) => {
+        const owner = await this.#store.effectClaims.claim(key, this.#nodeId, this.#clock());
+        return { owner, mine: owner === this.#nodeId };
+      },
       startChildPipeline: (request) => this.#startChild(request),
       executionStatus: async (executionId) => {
         const state = await this.#store.executions.load(executionId);
@@ -501,13 +566,22 @@ export class Engine {
   }
 }
 
-function emptyTransition(message: QueuedMessage): Transition {
+function emptyTransition(executionId: string): Transition {
   return {
-    execution: { id: message.executionId } as Transition['execution'],
+    execution: { id: executionId } as Transition['execution'],
     executionChanged: false,
     changedStages: [],
     deletedStageIds: [],
     messages: [],
     events: [],
   };
+}
+
+/** A transition that starts a run of a pipeline with a concurrency limit commits only within that limit. */
+function concurrencyLimitOf(state: ExecutionState, transition: Transition): Partial<Pick<TransitionCommit, 'concurrencyLimit'>> {
+  const { pipelineConfigId, limitConcurrent, maxConcurrentExecutions } = state.execution;
+  const starts = state.execution.status === 'NOT_STARTED' && transition.execution.status === 'RUNNING';
+  const limit = limitConcurrent ? 1 : maxConcurrentExecutions;
+  if (!starts || pipelineConfigId === undefined || limit <= 0) return {};
+  return { concurrencyLimit: { pipelineConfigId, limit } };
 }

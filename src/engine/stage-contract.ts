@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Execution, ExecutionStatus, Stage, StageFailure, StagePlan, Task, TaskResult } from '../core/execution/index.js';
 import type { Logger } from '../log/logger.js';
+import type { CloudServices } from './cloud-services.js';
 
 /**
  * The one contract every stage type implements. The engine evaluates the stage's `${…}` expressions,
@@ -83,6 +84,13 @@ export interface EngineServices {
   readonly dataDir: string;
   /** Evaluate an expression against the running execution (evaluateVariables, checkPreconditions). */
   evaluate(source: string, stage: Stage, extraVariables?: Readonly<Record<string, unknown>>): Promise<EvaluationOutcome>;
+  /**
+   * Durably claims a once-only local effect (a job) for this engine node. `mine: false` means another
+   * node took it first: its effect happened (or is happening) there, so it must not happen here too.
+   */
+  claimEffect(key: string): Promise<{ readonly owner: string; readonly mine: boolean }>;
+  /** The cloud, for stages that change infrastructure. */
+  readonly cloud: CloudServices;
 }
 
 export type EvaluationOutcome =

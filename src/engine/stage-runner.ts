@@ -52,6 +52,7 @@ function withGates(
       type: executionWindowStageType,
       name: 'Restrict execution during time window',
       localRefId: 'executionWindow',
+      excludedFromParentTimeout: true,
       context: {
         restrictedExecutionWindow: context['restrictedExecutionWindow'],
         ...(context['skipWindowText'] === undefined ? {} : { skipWindowText: context['skipWindowText'] }),
@@ -63,6 +64,7 @@ function withGates(
       type: freezeGateStageType,
       name: 'Wait for freezes to lift',
       localRefId: 'freezeGate',
+      excludedFromParentTimeout: true,
       requisiteStageRefIds: gates.map((gate) => gate.localRefId!),
       context: { application, accounts: accountsOf(context) },
     });

@@ -1,19 +1,10 @@
-import { z } from 'zod';
+import {
+  evaluateVariablesStageSchema,
+  evaluateVariablesStageType,
+  type EvaluateVariablesInput,
+} from '../core/pipeline/stage-types/evaluate-variables.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { evaluateValue } from './shared/evaluate-value.js';
-import { defaulted, nonEmptyText, optional } from './shared/fields.js';
-
-const variable = z.looseObject({
-  key: nonEmptyText('expected the variable name'),
-  value: z.unknown(),
-  description: optional(z.string({ error: 'expected text' })),
-});
-
-const evaluateVariablesInput = z.looseObject({
-  variables: defaulted(z.array(variable, { error: 'expected a list of {key, value} variables' }), []),
-});
-
-export type EvaluateVariablesInput = z.output<typeof evaluateVariablesInput>;
 
 /**
  * Evaluates its variables one by one, in order, each seeing the ones before it by name (Spinnaker's
@@ -23,8 +14,8 @@ export type EvaluateVariablesInput = z.output<typeof evaluateVariablesInput>;
 export function evaluateVariablesStage(): StageDefinition<EvaluateVariablesInput> {
   return {
     type: 'evaluateVariables',
-    input: evaluateVariablesInput,
-    deferredExpressionKeys: ['variables'],
+    input: evaluateVariablesStageSchema,
+    deferredExpressionKeys: evaluateVariablesStageType.deferredExpressionKeys ?? [],
     plan: () => ({ tasks: [{ name: 'evaluateVariables', implementation: 'evaluateVariables' }], beforeStages: [], afterStages: [] }),
     tasks: {
       evaluateVariables: {

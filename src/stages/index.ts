@@ -1,4 +1,5 @@
 import type { StageDefinition } from '../engine/stage-contract.js';
+import { cloudOperationStages } from './cloud/index.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { noopStage } from './noop.js';
@@ -9,19 +10,24 @@ import { runJobStage } from './run-job/run-job.js';
 import { waitStage } from './wait.js';
 import { webhookStage } from './webhook/webhook.js';
 
-export { evaluateVariablesStage, type EvaluateVariablesInput } from './evaluate-variables.js';
-export { manualJudgmentStage, type ManualJudgmentInput } from './manual-judgment.js';
+export type { CheckPreconditionsInput, PreconditionCheck, PreconditionEntry } from '../core/pipeline/stage-types/check-preconditions.js';
+export type { EvaluateVariablesInput } from '../core/pipeline/stage-types/evaluate-variables.js';
+export type { ManualJudgmentInput } from '../core/pipeline/stage-types/manual-judgment.js';
+export type { PipelineInput } from '../core/pipeline/stage-types/pipeline-stage.js';
+export type { RunJobInput } from '../core/pipeline/stage-types/run-job.js';
+export type { WaitInput } from '../core/pipeline/stage-types/wait.js';
+export type { WebhookInput } from '../core/pipeline/stage-types/webhook.js';
+export { cloudOperationStages } from './cloud/index.js';
+export { evaluateVariablesStage } from './evaluate-variables.js';
+export { manualJudgmentStage } from './manual-judgment.js';
 export { noopStage } from './noop.js';
-export { pipelineStage, type PipelineInput } from './pipeline.js';
+export { pipelineStage } from './pipeline.js';
 export { checkPreconditionStage } from './preconditions/check-precondition.js';
-export { checkPreconditionsStage, type CheckPreconditionsInput } from './preconditions/check-preconditions.js';
-export type { PreconditionCheck, PreconditionEntry } from './preconditions/precondition-input.js';
+export { checkPreconditionsStage } from './preconditions/check-preconditions.js';
 export type { JobOptions } from './run-job/job-options.js';
 export { runJobStage } from './run-job/run-job.js';
-export type { RunJobInput } from './run-job/run-job-input.js';
-export { waitStage, type WaitInput } from './wait.js';
+export { waitStage } from './wait.js';
 export { webhookStage, type WebhookOptions } from './webhook/webhook.js';
-export type { WebhookInput } from './webhook/webhook-input.js';
 
 /** Every stage type that ships with Gennaker (the engine adds its own gates: windows and freezes). */
 export function builtInStages(): StageDefinition[] {
@@ -35,5 +41,6 @@ export function builtInStages(): StageDefinition[] {
     webhookStage(),
     runJobStage(),
     pipelineStage(),
+    ...cloudOperationStages(),
   ];
 }

@@ -1,24 +1,10 @@
-import { z } from 'zod';
+import { manualJudgmentStageSchema, type ManualJudgmentInput } from '../core/pipeline/stage-types/manual-judgment.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
-import { defaulted, optional } from './shared/fields.js';
 import { running, taskFailed } from './shared/results.js';
 
 /** Spinnaker's WaitForManualJudgmentTask polls every 15 s; here the engine also wakes it on an answer. */
 const judgmentBackoffMs = 15_000;
 const judgmentTimeoutMs = 3 * 24 * 60 * 60 * 1000;
-
-const judgmentOption = z.looseObject({ value: z.string({ error: 'expected the option text' }) }, { error: 'expected an option {"value": "…"}' });
-const judgmentInputs = z.array(judgmentOption, { error: 'expected a list of options, each {"value": "…"}' });
-
-const manualJudgmentInput = z.looseObject({
-  instructions: optional(z.string({ error: 'expected text' })),
-  judgmentInputs: defaulted(judgmentInputs, []),
-  /** Kept with the stage; sending them belongs to notifications, which do not exist yet. */
-  notifications: defaulted(z.array(z.unknown(), { error: 'expected a list of notifications' }), []),
-  selectedStageRoles: defaulted(z.array(z.string({ error: 'expected a role name' }), { error: 'expected a list of role names' }), []),
-});
-
-export type ManualJudgmentInput = z.output<typeof manualJudgmentInput>;
 
 function judgedBy(context: Readonly<Record<string, unknown>>): string | null {
   const user = context['lastModifiedBy'];
@@ -33,7 +19,7 @@ function judgedBy(context: Readonly<Record<string, unknown>>): string | null {
 export function manualJudgmentStage(): StageDefinition<ManualJudgmentInput> {
   return {
     type: 'manualJudgment',
-    input: manualJudgmentInput,
+    input: manualJudgmentStageSchema,
     plan: () => ({ tasks: [{ name: 'waitForJudgment', implementation: 'waitForJudgment' }], beforeStages: [], afterStages: [] }),
     tasks: {
       waitForJudgment: {

@@ -1,23 +1,13 @@
-import { z } from 'zod';
 import { isGennakerError } from '../core/errors.js';
 import { isComplete } from '../core/execution/index.js';
+import { pipelineStageSchema, type PipelineInput } from '../core/pipeline/stage-types/pipeline-stage.js';
 import type { CancelContext, StageDefinition } from '../engine/stage-contract.js';
-import { defaulted, flag, nonEmptyText } from './shared/fields.js';
 import { running, taskFailed } from './shared/results.js';
 
 /** Spinnaker's MonitorPipelineTask gives a child 12 h. */
 const monitorTimeoutMs = 12 * 60 * 60 * 1000;
 /** The engine wakes the parent when the child completes; the poll only covers a lost wake-up. */
 const monitorBackoffMs = 60_000;
-
-const pipelineInput = z.looseObject({
-  application: nonEmptyText('expected the application of the pipeline to run'),
-  pipeline: nonEmptyText('expected the id of the pipeline to run'),
-  pipelineParameters: defaulted(z.record(z.string(), z.unknown(), { error: 'expected a map of parameter names to values' }), {}),
-  waitForCompletion: defaulted(flag, true),
-});
-
-export type PipelineInput = z.output<typeof pipelineInput>;
 
 function childId(context: Readonly<Record<string, unknown>>): string | undefined {
   const id = context['executionId'];
@@ -47,7 +37,7 @@ async function cancelChild({ stage, execution, services }: CancelContext<Pipelin
 export function pipelineStage(): StageDefinition<PipelineInput> {
   return {
     type: 'pipeline',
-    input: pipelineInput,
+    input: pipelineStageSchema,
     plan: ({ input }) => ({
       tasks: [
         { name: 'startPipeline', implementation: 'startPipeline' },

@@ -1,14 +1,6 @@
-import { z } from 'zod';
+import { waitStageSchema, type WaitInput } from '../core/pipeline/stage-types/wait.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
-import { optional, seconds } from './shared/fields.js';
 import { running } from './shared/results.js';
-
-const waitInput = z.looseObject({
-  waitTime: seconds('expected waitTime: a number of seconds, 0 or more'),
-  skipWaitText: optional(z.string({ error: 'expected text' })),
-});
-
-export type WaitInput = z.output<typeof waitInput>;
 
 /**
  * Waits `waitTime` seconds of stage time (paused time does not count). The task sleeps for exactly the
@@ -17,7 +9,7 @@ export type WaitInput = z.output<typeof waitInput>;
 export function waitStage(): StageDefinition<WaitInput> {
   return {
     type: 'wait',
-    input: waitInput,
+    input: waitStageSchema,
     plan: () => ({ tasks: [{ name: 'wait', implementation: 'wait' }], beforeStages: [], afterStages: [] }),
     tasks: {
       wait: {

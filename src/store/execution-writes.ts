@@ -1,32 +1,13 @@
 import { sql, type Kysely } from 'kysely';
-import type { Execution, ExecutionState, Stage, Transition } from '../core/execution/index.js';
-import { insertMessages, type QueuedMessage } from './queue.js';
+import { executionStatuses, isActive, type Execution, type Stage } from '../core/execution/index.js';
+import { executionIdOf, type ExecutionWrite, type TransitionCommit } from './execution-write.js';
+import { writeRunInOneStatement } from './execution-writes-postgres.js';
+import { insertMessages } from './queue.js';
+import type { StoreEngine } from './store.js';
 import type { Tables } from './tables.js';
 
-/** A new execution with its first messages; refused when its id exists. */
-export interface ExecutionInsert {
-  readonly kind: 'insert';
-  readonly state: ExecutionState;
-  readonly messages: readonly QueuedMessage[];
-}
-
-/** One transition to commit: the version it was computed from, and the message it consumed. */
-export interface TransitionCommit {
-  readonly kind: 'transition';
-  readonly expectedVersion: number;
-  readonly transition: Transition;
-  readonly consumedMessageId?: string;
-  readonly newMessages: readonly QueuedMessage[];
-}
-
-export type ExecutionWrite = ExecutionInsert | TransitionCommit;
-
-/** Rows per multi-row statement: far below both engines' limits on bound parameters. */
+/** Rows per multi-row statement: far below SQLite's limit of 32,766 bound parameters. */
 const rowsPerStatement = 500;
-
-function executionIdOf(write: ExecutionWrite): string {
-  return write.kind === 'insert' ? write.state.execution.id : write.transition.execution.id;
-}
 
 function chunks<T>(items: readonly T[]): T[][] {
   const result: T[][] = [];
@@ -37,7 +18,7 @@ function chunks<T>(items: readonly T[]): T[][] {
 /**
  * Splits writes, in order, into runs in which no execution appears twice. Writes within a run touch
  * disjoint rows (messages have fresh ids), so a run can be written with one statement per kind of
- * row and still mean exactly what writing its members one by one would.
+ * row (or one statement in all) and still mean exactly what writing its members one by one would.
  */
 function independentRuns(writes: readonly ExecutionWrite[]): ExecutionWrite[][] {
   const runs: ExecutionWrite[][] = [];
@@ -87,7 +68,7 @@ async function insertExecutions(db: Kysely<Tables>, executions: readonly Executi
  * Version-checked updates of many executions in one statement; returns the ids that were still at
  * their expected version. Only the columns a transition can change are written (type, application,
  * pipeline and build time are fixed at creation), so SQLite leaves the indexes on them alone. The
- * casts give PostgreSQL the types of the VALUES columns; SQLite reads them as affinities.
+ * casts type the VALUES columns, which as a CTE's columns have no affinity of their own.
  */
 async function updateExecutions(db: Kysely<Tables>, commits: readonly TransitionCommit[]): Promise<Set<string>> {
   const updated = new Set<string>();
@@ -133,7 +114,11 @@ async function deleteMessages(db: Kysely<Tables>, ids: readonly string[]): Promi
   for (const chunk of chunks(ids)) await db.deleteFrom('queue_messages').where('id', 'in', chunk).execute();
 }
 
-async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Promise<boolean[]> {
+/**
+ * SQLite: a run as one multi-row statement per kind of row, inside the caller's transaction. A
+ * statement costs no round trip there, only its preparation and execution.
+ */
+async function writeRunOnSqlite(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Promise<boolean[]> {
   const created = await insertExecutions(
     db,
     run.flatMap((write) => (write.kind === 'insert' ? [write.state.execution] : [])),
@@ -159,7 +144,7 @@ async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Pro
   );
   await deleteMessages(
     db,
-    landed.flatMap((write) => (write.kind === 'transition' && write.consumedMessageId !== undefined ? [write.consumedMessageId] : [])),
+    landed.flatMap((write) => (write.kind === 'transition' ? write.consumedMessageIds : [])),
   );
   for (const chunk of chunks(landed.flatMap((write) => (write.kind === 'insert' ? write.messages : write.newMessages)))) {
     await insertMessages(db, chunk);
@@ -167,15 +152,71 @@ async function writeRun(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Pro
   return applied;
 }
 
+async function writeRunOnPostgres(db: Kysely<Tables>, run: readonly ExecutionWrite[]): Promise<boolean[]> {
+  const landed = await writeRunInOneStatement(db, run);
+  return run.map((write) => landed.has(executionIdOf(write)));
+}
+
 /**
- * Writes many executions' changes with a few multi-row statements instead of a few statements per
- * change: what lets one group commit carry hundreds of transitions without a round trip (PostgreSQL)
- * or a statement preparation (SQLite) for each. Returns, in order, whether each write applied: an
- * insert unless its id exists, a transition if its execution was still at the expected version
- * (otherwise nothing of it is written, and its consumed message stays queued for redelivery).
+ * Writes many executions' changes at once instead of a few statements per change: what lets one
+ * group commit carry hundreds of transitions without a round trip (PostgreSQL) or a statement
+ * preparation (SQLite) for each. All of it lands or none: in the caller's transaction, or in one of
+ * its own (a single PostgreSQL statement is one by itself). Returns, in order, whether each write
+ * applied: an insert unless its id exists, a transition if its execution was still at the expected
+ * version (otherwise nothing of it is written, and the messages it consumed stay queued).
  */
-export async function writeExecutions(db: Kysely<Tables>, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
-  const applied: boolean[] = [];
-  for (const run of independentRuns(writes)) applied.push(...(await writeRun(db, run)));
-  return applied;
+export async function writeExecutions(db: Kysely<Tables>, engine: StoreEngine, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+  if (writes.some(isConcurrencyLimited)) return writeWithLimits(db, engine, writes);
+  const runs = independentRuns(writes);
+  const writeRun = engine === 'postgres' ? writeRunOnPostgres : writeRunOnSqlite;
+  if (engine === 'postgres' && runs.length === 1) return writeRun(db, runs[0]!);
+  const writeAll = async (trx: Kysely<Tables>): Promise<boolean[]> => {
+    const applied: boolean[] = [];
+    for (const run of runs) applied.push(...(await writeRun(trx, run)));
+    return applied;
+  };
+  return db.isTransaction ? writeAll(db) : db.transaction().execute(writeAll);
+}
+
+function isConcurrencyLimited(write: ExecutionWrite): boolean {
+  return write.kind === 'transition' && write.concurrencyLimit !== undefined;
+}
+
+export const activeStatuses = executionStatuses.filter(isActive);
+
+/**
+ * A batch with runs starting under a concurrency limit: written in order, in one transaction, each
+ * limited start on its own after counting the pipeline's active runs. On PostgreSQL an advisory lock
+ * per pipeline makes concurrent counters take turns (each then sees the other's committed start); on
+ * SQLite the transaction already holds the database's write lock.
+ */
+async function writeWithLimits(db: Kysely<Tables>, engine: StoreEngine, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
+  const writeAll = async (trx: Kysely<Tables>): Promise<boolean[]> => {
+    const applied: boolean[] = [];
+    let pending: ExecutionWrite[] = [];
+    const flush = async (): Promise<void> => {
+      for (const run of independentRuns(pending)) applied.push(...(await writeRunOnSqlite(trx, run)));
+      pending = [];
+    };
+    for (const write of writes) {
+      if (write.kind !== 'transition' || write.concurrencyLimit === undefined) {
+        pending.push(write);
+        continue;
+      }
+      await flush();
+      const { pipelineConfigId, limit } = write.concurrencyLimit;
+      if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`gennaker-concurrency:${pipelineConfigId}`}))`.execute(trx);
+      const row = await trx
+        .selectFrom('executions')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('pipeline_config_id', '=', pipelineConfigId)
+        .where('status', 'in', activeStatuses)
+        .where('id', '!=', write.transition.execution.id)
+        .executeTakeFirstOrThrow();
+      applied.push(Number(row.count) < limit ? (await writeRunOnSqlite(trx, [write]))[0]! : false);
+    }
+    await flush();
+    return applied;
+  };
+  return db.isTransaction ? writeAll(db) : db.transaction().execute(writeAll);
 }

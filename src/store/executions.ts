@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Execution, ExecutionState, ExecutionStatus, Stage } from '../core/execution/index.js';
-import { writeExecutions, type ExecutionWrite } from './execution-writes.js';
+import type { ExecutionWrite } from './execution-write.js';
+import { activeStatuses, writeExecutions } from './execution-writes.js';
+import type { StoreEngine } from './store.js';
 import type { Tables } from './tables.js';
 
-export type { ExecutionInsert, ExecutionWrite, TransitionCommit } from './execution-writes.js';
+export type { ExecutionInsert, ExecutionWrite, TransitionCommit } from './execution-write.js';
 
 export interface ExecutionQuery {
   readonly application?: string;
@@ -24,14 +26,16 @@ export interface ExecutionSummary {
   readonly endTime?: number;
 }
 
-const activeStatuses: ExecutionStatus[] = ['RUNNING', 'PAUSED', 'SUSPENDED'];
 
 export class ExecutionRepository {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly engine: StoreEngine,
+  ) {}
 
-  /** Writes new executions and transitions with a few multi-row statements; see writeExecutions. */
+  /** Writes new executions and transitions, atomically, with a few multi-row statements; see writeExecutions. */
   write(writes: readonly ExecutionWrite[]): Promise<boolean[]> {
-    return writeExecutions(this.db, writes);
+    return writeExecutions(this.db, this.engine, writes);
   }
 
   async load(id: string): Promise<ExecutionState | undefined> {

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
+import { EffectClaimRepository } from './effect-claims.js';
 import { ExecutionRepository } from './executions.js';
 import { FreezeRepository } from './freezes.js';
+import { InventoryRepository } from './inventory.js';
 import { PipelineConfigRepository } from './pipeline-configs.js';
+import { QuarantineRepository } from './quarantine.js';
 import { QueueRepository } from './queue.js';
 import type { Tables } from './tables.js';
 
@@ -15,15 +18,21 @@ export interface Repositories {
   readonly executions: ExecutionRepository;
   readonly queue: QueueRepository;
   readonly freezes: FreezeRepository;
+  readonly quarantine: QuarantineRepository;
+  readonly effectClaims: EffectClaimRepository;
+  readonly inventory: InventoryRepository;
 }
 
 export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
   return {
     applications: new ApplicationRepository(db, now),
     pipelineConfigs: new PipelineConfigRepository(db, now),
-    executions: new ExecutionRepository(db),
+    executions: new ExecutionRepository(db, engine),
     queue: new QueueRepository(db, engine),
     freezes: new FreezeRepository(db),
+    quarantine: new QuarantineRepository(db),
+    effectClaims: new EffectClaimRepository(db),
+    inventory: new InventoryRepository(db, now),
   };
 }
 

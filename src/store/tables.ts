@@ -63,6 +63,39 @@ export interface FreezeTable {
   lifted_by: string | null;
 }
 
+export interface QuarantinedVersionTable {
+  application: string;
+  artifact: string;
+  version: string;
+  reason: string;
+  quarantined_by: string;
+  quarantined_at: number;
+}
+
+export interface InventoryResourceTable {
+  /** `serverGroup` or `loadBalancer`. */
+  kind: string;
+  account: string;
+  region: string;
+  name: string;
+  /** JSON: the resource as its provider last described it. */
+  body: string;
+  updated_at: number;
+}
+
+export interface InventoryCursorTable {
+  /** The provider's name in the inventory (one change stream each). */
+  provider: string;
+  /** The last change applied from that stream. */
+  seq: number;
+}
+
+export interface EffectClaimTable {
+  key: string;
+  owner: string;
+  claimed_at: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -70,4 +103,8 @@ export interface Tables {
   stages: StageTable;
   queue_messages: QueueMessageTable;
   freezes: FreezeTable;
+  quarantined_versions: QuarantinedVersionTable;
+  effect_claims: EffectClaimTable;
+  inventory_resources: InventoryResourceTable;
+  inventory_cursors: InventoryCursorTable;
 }

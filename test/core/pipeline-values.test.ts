@@ -5,22 +5,14 @@ import { closestMatch, editDistance } from '../../src/core/pipeline/did-you-mean
 import { GennakerError } from '../../src/core/errors.js';
 import { invalidPipelineError } from '../../src/core/pipeline/invalid-pipeline-error.js';
 import { describeValue, formatIssue, jsonPath } from '../../src/core/pipeline/issue.js';
-import {
-  booleanLike,
-  booleanOrExpression,
-  enumOrExpression,
-  isExpression,
-  numberLike,
-  numberOrExpression,
-  orExpression,
-} from '../../src/core/pipeline/value-or-expression.js';
+import { booleanLike, isExpression, numberLike } from '../../src/core/pipeline/value-or-expression.js';
 
 function messages(schema: z.ZodType, input: unknown): string[] {
   const parsed = schema.safeParse(input);
   return parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
 }
 
-describe('value-or-expression schemas', () => {
+describe('lenient value schemas', () => {
   test('an expression is a string holding ${…}', () => {
     assert.equal(isExpression('${parameters.x}'), true);
     assert.equal(isExpression('prefix-${trigger.tag}-suffix'), true);
@@ -45,20 +37,6 @@ describe('value-or-expression schemas', () => {
     assert.equal(booleanLike().parse('true'), true);
     assert.equal(booleanLike().parse(false), false);
     for (const input of ['yes', 1, 'TRUE', null]) assert.deepEqual(messages(booleanLike(), input), ['true or false']);
-  });
-
-  test('the OrExpression forms accept an expression in place of the value', () => {
-    assert.equal(numberOrExpression().parse('${a}'), '${a}');
-    assert.equal(numberOrExpression().parse('12'), 12);
-    assert.deepEqual(messages(numberOrExpression(), 'twelve'), ['a number or an expression']);
-    assert.equal(booleanOrExpression().parse('${flag}'), '${flag}');
-    assert.deepEqual(messages(booleanOrExpression(), 'on'), ['true, false or an expression']);
-    assert.equal(enumOrExpression(['a', 'b']).parse('b'), 'b');
-    assert.deepEqual(messages(enumOrExpression(['a', 'b']), 'c'), ['one of a, b or an expression']);
-    const list = orExpression(z.array(z.string()), 'a list of names or an expression');
-    assert.deepEqual(list.parse(['x']), ['x']);
-    assert.equal(list.parse('${names}'), '${names}');
-    assert.deepEqual(messages(list, [1, 2]), ['a list of names or an expression']);
   });
 });
 

@@ -12,7 +12,7 @@ describe('evaluateVariables', () => {
   });
 
   test('refuses variables without a key', () => {
-    assert.deepEqual(inputProblems(definition, { variables: [{ value: 1 }] }), ['variables.0.key: expected the variable name']);
+    assert.deepEqual(inputProblems(definition, { variables: [{ value: 1 }] }), ['variables.0.key: expected a non-empty variable name']);
     assert.deepEqual(inputProblems(definition, { variables: 'a=1' }), ['variables: expected a list of {key, value} variables']);
   });
 

@@ -123,7 +123,7 @@ describe('checkPrecondition', () => {
   });
 
   test('a cluster size check parses but fails until cloud providers exist', async () => {
-    const { result } = await check({ preconditionType: 'clusterSize', context: { cluster: 'shop-main', expected: 1 } });
+    const { result } = await check({ preconditionType: 'clusterSize', context: { cluster: 'shop-main', credentials: 'prod', regions: ['eu-west-1'], expected: 1 } });
     assertTerminal(result, 'GNK_E_TASK_FAILED', /clusterSize preconditions are not available until cloud providers exist/);
   });
 });

@@ -82,7 +82,7 @@ describe('runJob input', () => {
     assert.deepEqual(inputProblems(definition, {}), ['command: expected a command: a shell command line (text) or a list [program, ...arguments]']);
     assert.deepEqual(inputProblems(definition, { command: [] }), ['command: expected at least the program to run']);
     assert.deepEqual(inputProblems(definition, { command: 'ls', workingDirectory: 'build' }), ['workingDirectory: expected an absolute directory path']);
-    assert.deepEqual(inputProblems(definition, { command: 'ls', timeoutSeconds: 0 }), ['timeoutSeconds: expected timeoutSeconds: a whole number of seconds, 1 or more']);
+    assert.deepEqual(inputProblems(definition, { command: 'ls', timeoutSeconds: 0 }), ['timeoutSeconds: expected a whole number of seconds, 1 or more']);
   });
 
   test('plans start and wait, or only start', () => {
@@ -162,6 +162,25 @@ describe('runJob with real processes', () => {
     assert.equal((await readFile(counter, 'utf8')).split('\n').filter(Boolean).length, 1);
     await waitForJob(await startJob({ command }, nextKey()));
     assert.equal((await readFile(counter, 'utf8')).split('\n').filter(Boolean).length, 2, 'a new key is a new job');
+  });
+
+  test('a start another engine node claimed is not run here when its files are not on this machine', async () => {
+    const counter = join(scratch, 'claimed-elsewhere');
+    const key = nextKey();
+    const input = parseInput(definition, { command: `echo ran >> '${counter}'` });
+    const claimedElsewhere = fakeServices({ dataDir, claimEffect: async () => ({ owner: 'node-a', mine: false }) });
+    const result = await runTask(definition, 'startJob', { input, idempotencyKey: key, services: claimedElsewhere, now: 1_000 });
+    assertTerminal(result, 'GNK_E_TASK_FAILED', /started by engine node node-a, and its files are not in this node's data directory .* not started again, so it cannot run twice/);
+    await assert.rejects(readFile(jobDirectory(dataDir, key)), /ENOENT/);
+    await assert.rejects(readFile(counter), /ENOENT/);
+  });
+
+  test('a start another node claimed resumes from its files when the data directory is shared', async () => {
+    const first = await startJob({ command: 'true' });
+    const sharedDirectory = fakeServices({ dataDir, claimEffect: async () => ({ owner: 'node-a', mine: false }) });
+    assert.equal((await waitForJob(first)).kind, 'succeeded');
+    const again = await runTask(definition, 'startJob', { input: first.input, idempotencyKey: first.idempotencyKey, services: sharedDirectory, now: 9_000 });
+    assert.deepEqual(again, { kind: 'succeeded', context: first.context });
   });
 
   test('a start cut short after its directory was made runs the job on redelivery, exactly once', async () => {

@@ -1,3 +1,4 @@
+import { noCloud } from '../../src/engine/cloud-services.js';
 import assert from 'node:assert/strict';
 import type { Execution, Stage, Task, TaskResult } from '../../src/core/execution/index.js';
 import { evaluateExpression, executionFunctions, type ExecutionStageView } from '../../src/core/expressions/index.js';
@@ -63,12 +64,15 @@ export function fakeServices(
     children?: Map<string, { status: Execution['status']; outputs: Record<string, unknown> }>;
     startChildPipeline?: EngineServices['startChildPipeline'];
     cancelExecution?: EngineServices['cancelExecution'];
+    claimEffect?: EngineServices['claimEffect'];
   } = {},
 ): EngineServices & { readonly log: FakeServiceLog } {
   const log: FakeServiceLog = { evaluated: [], started: [], canceled: [] };
   const children = options.children ?? new Map();
   return {
     log,
+    cloud: noCloud,
+    claimEffect: options.claimEffect ?? (async () => ({ owner: 'this-node', mine: true })),
     dataDir: options.dataDir ?? '/nonexistent/gennaker-test-data',
     evaluate: async (source, stage, extraVariables) => {
       log.evaluated.push(extraVariables === undefined ? { source } : { source, extraVariables });

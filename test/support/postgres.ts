@@ -58,9 +58,11 @@ function run(command: string, args: string[], user: { uid: number; gid: number }
 export interface PostgresOptions {
   /** Keep fsync on, for benchmarks that must measure durable commits. Tests trade it for speed. */
   readonly durable?: boolean;
+  /** Further server settings, each `name=value` (passed as `-c name=value`). */
+  readonly settings?: readonly string[];
 }
 
-export async function startPostgres({ durable = false }: PostgresOptions = {}): Promise<PostgresCluster> {
+export async function startPostgres({ durable = false, settings: extra = [] }: PostgresOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const user = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), 'gennaker-pg-'));
@@ -73,6 +75,7 @@ export async function startPostgres({ durable = false }: PostgresOptions = {}): 
     '-c listen_addresses=127.0.0.1',
     '-c max_connections=200',
     ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...extra.map((setting) => `-c ${setting}`),
   ];
   const pgCtl = join(bin, 'pg_ctl');
   await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C'], user);

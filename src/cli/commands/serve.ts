@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { configFileEnv } from '../../config/keys.js';
 import { loadConfig } from '../../config/load.js';
 import { addListenOptions, addStoreOptions, configDefaults } from '../options.js';
 
@@ -6,6 +8,12 @@ export function serveCommand(): Command {
   const command = new Command('serve')
     .description('run the Gennaker server: API, engine and store, in this process')
     .addOption(new Option('--demo', 'seed the demo application shown in the README tour'))
+    .addOption(
+      new Option(
+        '--local-cloud <on|off>',
+        `use the local cloud, starting its daemon (gennaker localcloud) when none runs for the data directory; env GENNAKER_LOCAL_CLOUD (default: ${configDefaults.localCloud.enabled ? 'on' : 'off'})`,
+      ).choices(['on', 'off', 'true', 'false']),
+    )
     .addOption(
       new Option(
         '--node-id <name>',
@@ -19,7 +27,9 @@ export function serveCommand(): Command {
     ]);
     const config = loadConfig({ flags, env: process.env, cwd: process.cwd() });
     const logger = createLogger(config.log.level);
-    const running = await startGennaker(config, logger);
+    const configFileFlag = (flags['config'] as string | undefined) ?? process.env[configFileEnv];
+    const configFile = configFileFlag === undefined ? undefined : resolve(process.cwd(), configFileFlag);
+    const running = await startGennaker(config, logger, { configFile });
     if (config.demo) {
       process.stdout.write(`\nGennaker is up: ${running.url}  (try: curl ${running.url}/health)\n\n`);
     }

@@ -1,6 +1,7 @@
 import type { Draft } from './draft.js';
 import { failureStatus } from './failure.js';
-import { childrenOf, downstreamOf, groupOf, topLevelStages, upstreamOf } from './graph.js';
+import { childrenOf, downstreamOf, groupOf, initialStages, topLevelStages, upstreamOf } from './graph.js';
+import { addSyntheticStages } from './plan.js';
 import type { Stage } from './model.js';
 import { startTasksOrAfterStages } from './start.js';
 import { isActive, isComplete, isHalt, letsDownstreamRun, type ExecutionStatus } from './status.js';
@@ -27,12 +28,28 @@ export function completeStage(draft: Draft, stageId: string): void {
   if (children.some((child) => isActive(child.status))) return;
   const failedChild = children.find((child) => isHalt(child.status) && child.failure);
   const status = stageOutcome(stage, children, draft.execution.canceled);
+  if (startOnFailureStages(draft, stage, status, children)) return;
   draft.updateStage(stageId, {
     status,
     endTime: draft.now,
     ...(stage.failure === undefined && failedChild?.failure ? { failure: failedChild.failure } : {}),
   });
   afterStageCompleted(draft, draft.stage(stageId));
+}
+
+/**
+ * A failing stage with planned on-failure stages stays RUNNING while they run; their completion brings
+ * it back to completeStage, which then finds them present and ends the stage with its failure.
+ */
+function startOnFailureStages(draft: Draft, stage: Stage, status: ExecutionStatus, children: readonly Stage[]): boolean {
+  const specs = stage.onFailureStages ?? [];
+  if (specs.length === 0 || (status !== 'TERMINAL' && status !== 'STOPPED')) return false;
+  const planned = children.filter((child) => child.syntheticStageOwner === 'STAGE_ON_FAILURE');
+  // Already added: a duplicate completeStage must not end the stage while some have yet to start.
+  if (planned.length > 0) return !planned.some((child) => isHalt(child.status)) && planned.some((child) => child.status === 'NOT_STARTED');
+  const added = addSyntheticStages(draft, stage, 'STAGE_ON_FAILURE', specs);
+  for (const child of initialStages(added)) draft.send({ kind: 'startStage', stageId: child.id });
+  return true;
 }
 
 /** What follows a finished stage: its parent continues, or its downstream stages start, or the execution ends. */
@@ -66,7 +83,7 @@ function continueParent(draft: Draft, child: Stage): void {
   const halted = group.some((sibling) => isHalt(sibling.status));
   if (!halted && letsDownstreamRun(child.status)) startReadyDownstream(draft, child);
   if (group.some((sibling) => isActive(sibling.status)) || draft.sentStartStage()) return;
-  if (halted || child.syntheticStageOwner === 'STAGE_AFTER') {
+  if (halted || child.syntheticStageOwner !== 'STAGE_BEFORE') {
     draft.send({ kind: 'completeStage', stageId: parent.id });
     return;
   }

@@ -2,6 +2,7 @@ export * from './status.js';
 export * from './model.js';
 export { applyTransition, Draft, type Transition } from './draft.js';
 export { createExecution, type ExecutionBlueprint, type StageBlueprint } from './create.js';
+export { orchestrationBlueprint, type OrchestrationStep } from './orchestration.js';
 export { handleMessage, type HandlerPorts } from './dispatch.js';
 export type { StagePlan, SyntheticStageSpec, TaskSpec } from './plan.js';
 export type { StagePreparation } from './start.js';

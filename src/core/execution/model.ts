@@ -5,7 +5,24 @@ export type ExecutionType = 'PIPELINE' | 'ORCHESTRATION';
 /** What a failed stage does to the rest of the execution (Spinnaker's three booleans, as one value). */
 export type OnFailure = 'haltPipeline' | 'haltBranch' | 'haltBranchThenFail' | 'ignore';
 
-export type SyntheticOwner = 'STAGE_BEFORE' | 'STAGE_AFTER';
+/**
+ * Where a synthetic stage runs relative to its parent: before its tasks, after them, or — planned when
+ * the parent starts but added only if it fails — as clean-up on failure (rollbacks).
+ */
+export type SyntheticOwner = 'STAGE_BEFORE' | 'STAGE_AFTER' | 'STAGE_ON_FAILURE';
+
+/** A synthetic stage as a stage definition asks for it; the engine gives it ids and places it. */
+export interface SyntheticStageSpec {
+  readonly type: string;
+  readonly name: string;
+  readonly context: Readonly<Record<string, unknown>>;
+  /** A refId local to its group, used by `requisiteStageRefIds` of siblings; defaults to its position. */
+  readonly localRefId?: string;
+  readonly requisiteStageRefIds?: readonly string[];
+  readonly onFailure?: OnFailure;
+  /** Time spent in this stage does not count toward its parent's stageTimeoutMs (execution windows, freezes). */
+  readonly excludedFromParentTimeout?: boolean;
+}
 
 export interface Trigger {
   readonly type: string;
@@ -77,6 +94,7 @@ export interface Stage {
   /** Values published to downstream stages. */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly onFailure: OnFailure;
+  readonly excludedFromParentTimeout?: boolean;
   readonly stageEnabled?: string;
   readonly stageTimeoutMs?: number;
   readonly startTime?: number;
@@ -84,6 +102,8 @@ export interface Stage {
   /** The execution's pausedMs when this stage started, so the stage's own paused time can be derived. */
   readonly pausedMsAtStart?: number;
   readonly tasks: readonly Task[];
+  /** On-failure stages planned at start, added as STAGE_ON_FAILURE children only if the stage fails. */
+  readonly onFailureStages?: readonly SyntheticStageSpec[];
   /** How many times an operator restarted this stage; part of every idempotency key. */
   readonly runNumber: number;
   readonly failure?: StageFailure;

@@ -70,7 +70,7 @@ function isStartable(stages: readonly Stage[], stage: Stage): boolean {
   if (stage.parentStageId === undefined) return true;
   const parent = stages.find((candidate) => candidate.id === stage.parentStageId);
   if (!parent || parent.status !== 'RUNNING') return false;
-  if (stage.syntheticStageOwner === 'STAGE_BEFORE') return true;
+  if (stage.syntheticStageOwner !== 'STAGE_AFTER') return true;
   const before = childrenOf(stages, parent.id, 'STAGE_BEFORE');
   return before.every((child) => letsDownstreamRun(child.status)) && parent.tasks.every((task) => isComplete(task.status));
 }
@@ -104,6 +104,7 @@ export function restartStage(draft: Draft, stageId: string, user: string): Opera
       endTime: undefined,
       pausedMsAtStart: undefined,
       tasks: [],
+      onFailureStages: undefined,
       context: restartDetails === undefined ? {} : { restartDetails },
       outputs: {},
       failure: undefined,

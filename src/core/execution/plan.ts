@@ -1,16 +1,7 @@
 import type { Draft } from './draft.js';
-import type { OnFailure, Stage, SyntheticOwner } from './model.js';
+import type { Stage, SyntheticOwner, SyntheticStageSpec } from './model.js';
 
-/** A synthetic stage as a stage definition asks for it; the engine gives it ids and places it. */
-export interface SyntheticStageSpec {
-  readonly type: string;
-  readonly name: string;
-  readonly context: Readonly<Record<string, unknown>>;
-  /** A refId local to its group, used by `requisiteStageRefIds` of siblings; defaults to its position. */
-  readonly localRefId?: string;
-  readonly requisiteStageRefIds?: readonly string[];
-  readonly onFailure?: OnFailure;
-}
+export type { SyntheticStageSpec } from './model.js';
 
 export interface TaskSpec {
   readonly name: string;
@@ -22,12 +13,17 @@ export interface StagePlan {
   readonly tasks: readonly TaskSpec[];
   readonly beforeStages: readonly SyntheticStageSpec[];
   readonly afterStages: readonly SyntheticStageSpec[];
+  /**
+   * Run only if the stage fails (TERMINAL or STOPPED, not canceled), after everything else of it has
+   * finished (Spinnaker's onFailureStages: rollbacks, clean-up). The stage keeps its failed status.
+   */
+  readonly onFailureStages?: readonly SyntheticStageSpec[];
 }
 
-const ownerMark: Record<SyntheticOwner, string> = { STAGE_BEFORE: '<', STAGE_AFTER: '>' };
+const ownerMark: Record<SyntheticOwner, string> = { STAGE_BEFORE: '<', STAGE_AFTER: '>', STAGE_ON_FAILURE: '!' };
 
 /**
- * Adds synthetic children. Ids and refIds derive from the parent's (`3<1`, `3>2`), so planning the same
+ * Adds synthetic children. Ids and refIds derive from the parent's (`3<1`, `3>2`, `3!1`), so planning the same
  * stage twice yields the same ids and a replayed message cannot add duplicates.
  */
 export function addSyntheticStages(
@@ -55,6 +51,7 @@ export function addSyntheticStages(
       context: {},
       outputs: {},
       onFailure: spec.onFailure ?? 'haltPipeline',
+      ...(spec.excludedFromParentTimeout ? { excludedFromParentTimeout: true } : {}),
       tasks: [],
       runNumber: parent.runNumber,
     };

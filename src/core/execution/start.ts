@@ -73,11 +73,13 @@ export function startStage(draft: Draft, stageId: string, preparation: StagePrep
         status: 'NOT_STARTED' as const,
         retries: 0,
       }));
+      const onFailureStages = preparation.plan.onFailureStages ?? [];
       const running = draft.updateStage(stageId, {
         ...started,
         status: 'RUNNING',
         context: { ...preparation.context, ...preserved },
         tasks,
+        ...(onFailureStages.length > 0 ? { onFailureStages } : {}),
       });
       addSyntheticStages(draft, running, 'STAGE_BEFORE', preparation.plan.beforeStages);
       addSyntheticStages(draft, running, 'STAGE_AFTER', preparation.plan.afterStages);

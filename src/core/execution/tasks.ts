@@ -21,13 +21,20 @@ export type TaskRunCheck =
   | { readonly kind: 'ignore'; readonly reason: string }
   | { readonly kind: 'result'; readonly result: TaskResult };
 
-/** Time the stage has been running, paused time excluded. */
+/**
+ * Time the stage has been running, excluding paused time and time spent in children that hold it
+ * without being its work (an execution window, a freeze) — Spinnaker subtracts both before timeouts.
+ */
 export function stageElapsedMs(state: ExecutionState, stageId: string, now: number): number {
   const stage = state.stages.find((candidate) => candidate.id === stageId)!;
   const execution = state.execution;
   const pausedNow = execution.pausedAt === undefined ? 0 : now - execution.pausedAt;
   const pausedSinceStart = execution.pausedMs + pausedNow - (stage.pausedMsAtStart ?? 0);
-  return now - (stage.startTime ?? now) - pausedSinceStart;
+  const heldMs = state.stages
+    .filter((child) => child.parentStageId === stageId && child.excludedFromParentTimeout && child.startTime !== undefined)
+    // A finished hold's own paused time is not known here, so it may be subtracted twice: lenient, never strict.
+    .reduce((sum, child) => sum + (child.endTime === undefined ? stageElapsedMs(state, child.id, now) : child.endTime - child.startTime!), 0);
+  return now - (stage.startTime ?? now) - pausedSinceStart - heldMs;
 }
 
 /**

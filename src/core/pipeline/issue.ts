@@ -109,7 +109,7 @@ export function expectedText(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 /** Turns zod issues for a value found at `location` into Issues; `input` is that value, to quote what was there. */
-export function issuesFromZod(error: z.ZodError, input: unknown, location: IssueLocation): Issue[] {
+export function issuesFromZod(error: Pick<z.ZodError, 'issues'>, input: unknown, location: IssueLocation): Issue[] {
   // Schemas shared with other modules word their messages as sentences ("expected an hour …"); the
   // `expected` part is what follows the word.
   return error.issues.map((issue) =>

@@ -1,5 +1,6 @@
 import { closestMatch } from './did-you-mean.js';
 import { expectedText, issueAt, issuesFromZod, unexpectedValue, type Issue, type IssueLocation } from './issue.js';
+import { issuesBeyondExpressions } from './expression-issues.js';
 import type { StageConfig } from './pipeline-config.js';
 import type { LocatedReference } from './references.js';
 import { sharedStageFieldNames, sharedStageFieldsSchema } from './shared-stage-fields.js';
@@ -44,7 +45,7 @@ function unknownFieldWarning(location: IssueLocation, key: string, type: string,
 
 /**
  * Checks one stage: the fields every stage has, its type, and that type's own fields. Returns the
- * normalised stage only when it has no errors.
+ * normalised stage only when it has no errors; its context keeps the type's own fields as written.
  */
 export function validateStage({ index, raw, refId, assignedRequisites }: StageInput, stageTypes: StageTypeRegistry): StageResult {
   const location: IssueLocation = refId === undefined ? { at: ['stages', index] } : { refId, at: ['stages', index] };
@@ -74,9 +75,11 @@ export function validateStage({ index, raw, refId, assignedRequisites }: StageIn
   const shared = sharedStageFieldsSchema.safeParse(pick(raw, sharedStageFieldNames), { error: expectedText });
   if (!shared.success) errors.push(...issuesFromZod(shared.error, raw, location));
 
+  // The engine parses the type's own fields with the same schema once their expressions are evaluated.
   const ownFields = omit(raw, [...stageEnvelopeFieldNames, ...sharedStageFieldNames]);
   const typed = definition.schema.safeParse(ownFields, { error: expectedText });
-  if (!typed.success) errors.push(...issuesFromZod(typed.error, ownFields, location));
+  const typeIssues = typed.success ? [] : issuesBeyondExpressions(typed.error.issues, ownFields, definition.deferredExpressionKeys ?? []);
+  errors.push(...issuesFromZod({ issues: typeIssues }, ownFields, location));
 
   const typeFieldNames = Object.keys(definition.schema.shape);
   const known = [...stageEnvelopeFieldNames, ...sharedStageFieldNames, ...typeFieldNames];
@@ -85,13 +88,14 @@ export function validateStage({ index, raw, refId, assignedRequisites }: StageIn
   }
 
   // A reference is worth reporting as soon as the type's own fields parse, whatever else is wrong.
-  const references = typed.success
-    ? (definition.references?.(typed.data) ?? []).map((reference) => ({ location, reference }))
+  const references = typeIssues.length === 0
+    ? (definition.references?.(ownFields) ?? []).map((reference) => ({ location, reference }))
     : [];
-  if (!envelope.success || !shared.success || !typed.success || assignedButWritten || refId === undefined) {
+  if (!envelope.success || !shared.success || typeIssues.length > 0 || assignedButWritten || refId === undefined) {
     return { errors, warnings, references };
   }
-  const context = { ...typed.data, ...pick(shared.data, sharedStageFieldNames) };
+  // As written: defaults and conversions apply when the engine parses the evaluated fields.
+  const context = { ...ownFields, ...pick(shared.data, sharedStageFieldNames) };
   const fields = envelope.data;
   const stage: StageConfig = {
     refId,

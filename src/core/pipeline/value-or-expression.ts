@@ -9,17 +9,6 @@ export function isExpression(value: unknown): value is string {
   return typeof value === 'string' && /\$\{[\s\S]*\}/.test(value);
 }
 
-/** Accepts an expression, or whatever `schema` accepts; anything else is one issue saying `expected`. */
-export function orExpression<S extends z.ZodType>(schema: S, expected: string) {
-  return z.unknown().transform((input, context): z.output<S> | string => {
-    if (isExpression(input)) return input;
-    const parsed = schema.safeParse(input);
-    if (parsed.success) return parsed.data;
-    context.addIssue({ code: 'custom', message: expected, input });
-    return z.NEVER;
-  });
-}
-
 export interface NumberBounds {
   readonly integer?: boolean;
   readonly min?: number;
@@ -63,22 +52,6 @@ export function booleanLike(expected = 'true or false') {
     context.addIssue({ code: 'custom', message: expected, input });
     return z.NEVER;
   });
-}
-
-/** The usual combination: a number-like value or an expression, with one sentence saying both. */
-export function numberOrExpression(bounds: NumberBounds = {}, expected = `${describeNumber(bounds)} or an expression`) {
-  return orExpression(numberLike(bounds), expected);
-}
-
-export function booleanOrExpression(expected = 'true, false or an expression') {
-  return orExpression(booleanLike(), expected);
-}
-
-export function enumOrExpression<const T extends readonly [string, ...string[]]>(
-  values: T,
-  expected = `one of ${values.join(', ')} or an expression`,
-) {
-  return orExpression(z.enum(values), expected);
 }
 
 /** A required non-empty string whose every failure (missing, wrong type, empty) says the same `expected`. */

@@ -3,7 +3,7 @@ import { unwrapExpression } from '../../core/expressions/template.js';
 import type { EngineServices, StageDefinition } from '../../engine/stage-contract.js';
 import { evaluateValue } from '../shared/evaluate-value.js';
 import { taskFailed } from '../shared/results.js';
-import { preconditionCheck, type PreconditionCheck } from './precondition-input.js';
+import { preconditionCheckSchema, type PreconditionCheck } from '../../core/pipeline/stage-types/check-preconditions.js';
 
 type Check<T extends PreconditionCheck['preconditionType']> = Extract<PreconditionCheck, { preconditionType: T }>['context'];
 
@@ -62,7 +62,7 @@ async function checkStageStatus(check: Check<'stageStatus'>, stage: Stage, servi
 export function checkPreconditionStage(): StageDefinition<PreconditionCheck> {
   return {
     type: 'checkPrecondition',
-    input: preconditionCheck,
+    input: preconditionCheckSchema,
     deferredExpressionKeys: ['context'],
     plan: () => ({ tasks: [{ name: 'checkPrecondition', implementation: 'checkPrecondition' }], beforeStages: [], afterStages: [] }),
     tasks: {

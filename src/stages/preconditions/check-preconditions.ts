@@ -1,14 +1,11 @@
-import { z } from 'zod';
 import type { SyntheticStageSpec } from '../../core/execution/index.js';
+import {
+  checkPreconditionsStageSchema,
+  checkPreconditionsStageType,
+  type CheckPreconditionsInput,
+  type PreconditionEntry,
+} from '../../core/pipeline/stage-types/check-preconditions.js';
 import type { StageDefinition } from '../../engine/stage-contract.js';
-import { defaulted } from '../shared/fields.js';
-import { preconditionEntry, type PreconditionEntry } from './precondition-input.js';
-
-const checkPreconditionsInput = z.looseObject({
-  preconditions: defaulted(z.array(preconditionEntry, { error: 'expected a list of preconditions' }), []),
-});
-
-export type CheckPreconditionsInput = z.output<typeof checkPreconditionsInput>;
 
 function checkStage(precondition: PreconditionEntry): SyntheticStageSpec {
   return {
@@ -27,8 +24,8 @@ function checkStage(precondition: PreconditionEntry): SyntheticStageSpec {
 export function checkPreconditionsStage(): StageDefinition<CheckPreconditionsInput> {
   return {
     type: 'checkPreconditions',
-    input: checkPreconditionsInput,
-    deferredExpressionKeys: ['preconditions'],
+    input: checkPreconditionsStageSchema,
+    deferredExpressionKeys: checkPreconditionsStageType.deferredExpressionKeys ?? [],
     plan: ({ input }) => ({ tasks: [], beforeStages: input.preconditions.map(checkStage), afterStages: [] }),
     tasks: {},
   };

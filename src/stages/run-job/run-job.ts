@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runJobStageSchema, type RunJobInput } from '../../core/pipeline/stage-types/run-job.js';
 import type { CancelContext, StageDefinition } from '../../engine/stage-contract.js';
 import { mapAt } from '../shared/results.js';
 import { jobDirectory, jobFiles, readIfPresent } from './job-directory.js';
 import { defaultJobOptions, type JobOptions } from './job-options.js';
 import { groupIdOf, stopGroup } from './process-group.js';
-import { runJobInput, type RunJobInput } from './run-job-input.js';
 import { startJobTask } from './start-job.js';
 import { waitForJobTask } from './wait-for-job.js';
 
@@ -47,7 +47,7 @@ export function runJobStage(options: JobOptions = {}): StageDefinition<RunJobInp
   const settings = { ...defaultJobOptions, ...options };
   return {
     type: 'runJob',
-    input: runJobInput,
+    input: runJobStageSchema,
     plan: ({ input }) => ({
       tasks: [
         { name: 'startJob', implementation: 'startJob' },

@@ -6,7 +6,7 @@ import type { TaskContext, TaskDefinition } from '../../engine/stage-contract.js
 import { running, taskFailed } from '../shared/results.js';
 import { jobDirectory, jobFiles, readIfPresent, unchangedForMs } from './job-directory.js';
 import type { JobOptions } from './job-options.js';
-import { argvOf, type RunJobInput } from './run-job-input.js';
+import { argvOf, type RunJobInput } from '../../core/pipeline/stage-types/run-job.js';
 
 /**
  * Runs as the job's process-group leader. It first claims the job by creating the claim directory:
@@ -137,8 +137,10 @@ async function resumeStart(directory: string, now: number, startGraceMs: number)
 }
 
 /**
- * Runs the job at most once per idempotency key, and does not lose it when Gennaker stops mid-start:
- * the first delivery creates the job directory, and a redelivery that finds it resumes from its files,
+ * Runs the job at most once per idempotency key, and does not lose it when Gennaker stops mid-start.
+ * The key is first claimed in the store for this engine node, so a node on another machine (another
+ * data directory) that gets the redelivery does not run it a second time. On the claiming node the
+ * first delivery creates the job directory, and a redelivery that finds it resumes from its files,
  * starting a wrapper if none has claimed the job yet (the claim keeps the command to one run). The
  * command runs detached in its own process group and outlives a Gennaker restart.
  */
@@ -149,6 +151,13 @@ export function startJobTask(options: Required<JobOptions>): TaskDefinition<RunJ
       const directory = jobDirectory(services.dataDir, idempotencyKey);
       if (input.workingDirectory !== undefined && !(await isDirectory(input.workingDirectory))) {
         return taskFailed(`the job's workingDirectory ${input.workingDirectory} is not an existing directory`);
+      }
+      const claim = await services.claimEffect(idempotencyKey);
+      if (!claim.mine && !(await isDirectory(directory))) {
+        return taskFailed(
+          `the job was started by engine node ${claim.owner}, and its files are not in this node's data directory ${services.dataDir} ` +
+            '(nodes sharing a database do not share it). It is not started again, so it cannot run twice; restart the stage to run it anew.',
+        );
       }
       await mkdir(dirname(directory), { recursive: true });
       try {

@@ -6,7 +6,7 @@ import { mapAt, running, taskFailed, taskTimedOut } from '../shared/results.js';
 import { jobFiles, logTail, parseProperties, readIfPresent } from './job-directory.js';
 import type { JobOptions } from './job-options.js';
 import { groupIdOf, isGroupAlive, stopGroup } from './process-group.js';
-import type { RunJobInput } from './run-job-input.js';
+import type { RunJobInput } from '../../core/pipeline/stage-types/run-job.js';
 import { notStartedYet } from './start-job.js';
 
 /** Spinnaker's RunJobTask polls every 2 s. */

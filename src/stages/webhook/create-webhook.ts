@@ -3,7 +3,7 @@ import type { TaskDefinition } from '../../engine/stage-contract.js';
 import { readJsonPath } from '../shared/json-path.js';
 import { running, taskFailed } from '../shared/results.js';
 import { bodyExcerpt, recordedAnswer, requestHeaders, sendRequest, sendsBody, shownUrl, type HttpAnswer } from './http.js';
-import type { WebhookInput } from './webhook-input.js';
+import type { WebhookInput } from '../../core/pipeline/stage-types/webhook.js';
 
 /** Spinnaker's CreateWebhookTask: 10 s between attempts, 5 min in all. */
 const createBackoffMs = 10_000;

@@ -1,4 +1,4 @@
-import type { WebhookInput } from './webhook-input.js';
+import type { WebhookInput } from '../../core/pipeline/stage-types/webhook.js';
 
 export interface HttpRequest {
   readonly url: string;

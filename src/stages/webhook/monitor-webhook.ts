@@ -3,7 +3,7 @@ import type { TaskContext, TaskDefinition } from '../../engine/stage-contract.js
 import { readJsonPath } from '../shared/json-path.js';
 import { mapAt, running, taskFailed } from '../shared/results.js';
 import { bodyExcerpt, recordedAnswer, requestHeaders, sendRequest, shownUrl, type HttpAnswer } from './http.js';
-import type { WebhookInput } from './webhook-input.js';
+import type { WebhookInput } from '../../core/pipeline/stage-types/webhook.js';
 
 /** Spinnaker's MonitorWebhookTask: poll every second for a minute, then every 15 s, for up to 1 h. */
 const fastPollMs = 1_000;

@@ -1,9 +1,9 @@
 import type { TaskSpec } from '../../core/execution/index.js';
+import { webhookStageSchema, type WebhookInput } from '../../core/pipeline/stage-types/webhook.js';
 import type { StageDefinition, TaskDefinition } from '../../engine/stage-contract.js';
 import { running } from '../shared/results.js';
 import { createWebhookTask } from './create-webhook.js';
 import { monitorWebhookTask } from './monitor-webhook.js';
-import { webhookInput, type WebhookInput } from './webhook-input.js';
 
 export interface WebhookOptions {
   /** Time for one HTTP exchange, connect and read together; Spinnaker's client allows 15 s + 20 s. */
@@ -38,7 +38,7 @@ export function webhookStage(options: WebhookOptions = {}): StageDefinition<Webh
   const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   return {
     type: 'webhook',
-    input: webhookInput,
+    input: webhookStageSchema,
     plan: ({ input }) => ({ tasks: planTasks(input), beforeStages: [], afterStages: [] }),
     tasks: {
       createWebhook: createWebhookTask(requestTimeoutMs),

@@ -2,6 +2,9 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-applications.js';
 import * as m0002 from './0002-executions.js';
 import * as m0003 from './0003-freezes.js';
+import * as m0004 from './0004-inventory.js';
+import * as m0005 from './0005-quarantine.js';
+import * as m0006 from './0006-effect-claims.js';
 
 /**
  * Every schema version in order. Names sort lexically in apply order; a released migration is never
@@ -11,4 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-applications': m0001,
   '0002-executions': m0002,
   '0003-freezes': m0003,
+  '0004-inventory': m0004,
+  '0005-quarantine': m0005,
+  '0006-effect-claims': m0006,
 };

@@ -13,6 +13,7 @@ import {
   skipStage,
 } from '../../../src/core/execution/operator.js';
 import type { ExecutionStatus } from '../../../src/core/execution/status.js';
+import type { TaskResult } from '../../../src/core/execution/tasks.js';
 import { fail, Simulator, succeed } from './simulator.js';
 
 /** A branch A (refId 1) → A2 (2) beside a slow branch B (3) that needs `slowSteps` polls. */
@@ -180,6 +181,25 @@ describe('tasks', () => {
     assert.equal(sim.stage('1').failure?.code, 'GNK_E_STAGE_TIMEOUT');
     assert.match(sim.stage('1').failure!.message, /stageTimeoutMs of 5000 ms/);
   });
+
+  for (const excluded of [true, false]) {
+    test(`time in a holding before-stage (an execution window) ${excluded ? 'does not count' : 'counts'} toward the parent's stageTimeoutMs when ${excluded ? '' : 'not '}marked so`, async () => {
+      const polls = (steps: number) => (_s: Stage, _t: unknown, attempt: number): TaskResult => (attempt < steps ? { kind: 'running', backoffMs: 1000 } : succeed);
+      const sim = await new Simulator([{ type: 'held', stageTimeoutMs: 5000 }], {
+        held: {
+          plan: () => ({
+            tasks: [{ name: 'own', implementation: 'own' }],
+            beforeStages: [{ type: 'window', name: 'window', context: {}, excludedFromParentTimeout: excluded }],
+            afterStages: [],
+          }),
+          task: polls(4),
+        },
+        window: { task: polls(11) },
+      }).start();
+      assert.equal(sim.statusOf('1<1'), 'SUCCEEDED');
+      assert.equal(sim.statusOf('1'), excluded ? 'SUCCEEDED' : 'TERMINAL');
+    });
+  }
 });
 
 describe('synthetic stages', () => {
@@ -218,6 +238,101 @@ describe('synthetic stages', () => {
     assert.equal(sim.stage('1').failure?.message, 'precondition false');
     assert.ok(!sim.taskRuns.includes('1/1'));
     assert.equal(sim.state.execution.status, 'TERMINAL');
+  });
+});
+
+describe('on-failure stages', () => {
+  const rollback = (own: () => TaskResult) => ({
+    deploy: {
+      plan: () => ({
+        tasks: [{ name: 'own', implementation: 'own' }],
+        beforeStages: [],
+        afterStages: [{ type: 'noop', name: 'cleanup', context: {} }],
+        onFailureStages: [
+          { type: 'undo', name: 'disable new', context: {}, localRefId: 'a' },
+          { type: 'undo', name: 'destroy new', context: {}, requisiteStageRefIds: ['a'] },
+        ],
+      }),
+      task: own,
+    },
+  });
+
+  test('a stage that succeeds never adds them', async () => {
+    const sim = await new Simulator([{ type: 'deploy' }], rollback(() => succeed)).start();
+    assert.equal(sim.state.execution.status, 'SUCCEEDED');
+    assert.ok(!sim.state.stages.some((stage) => stage.syntheticStageOwner === 'STAGE_ON_FAILURE'));
+  });
+
+  test('a failing stage runs them in their order, then ends TERMINAL with its own failure; downstream never runs', async () => {
+    const sim = await new Simulator(
+      [{ type: 'deploy' }, { refId: '2', requisiteStageRefIds: ['1'] }],
+      rollback(() => fail('health check timed out')),
+    ).start();
+    assert.deepEqual(sim.startOrder(), ['1', '1!1', '1!2']);
+    assert.deepEqual([sim.statusOf('1!1'), sim.statusOf('1!2')], ['SUCCEEDED', 'SUCCEEDED']);
+    assert.equal(sim.statusOf('1>1'), 'NOT_STARTED');
+    assert.equal(sim.statusOf('1'), 'TERMINAL');
+    assert.equal(sim.stage('1').failure?.message, 'health check timed out');
+    assert.ok(sim.stage('1').endTime! >= sim.stage('1!2').endTime!);
+    assert.equal(sim.statusOf('2'), 'NOT_STARTED');
+    assert.equal(sim.state.execution.status, 'TERMINAL');
+  });
+
+  test('they run for a halted branch too (STOPPED), and the other branch is not canceled meanwhile', async () => {
+    const sim = await new Simulator(
+      [{ type: 'deploy', onFailure: 'haltBranch' }, { refId: '2', type: 'slow' }],
+      { ...rollback(() => fail()), slow: { task: (_s, _t, attempt) => (attempt < 3 ? { kind: 'running', backoffMs: 1000 } : succeed) } },
+    ).start();
+    assert.equal(sim.statusOf('1!2'), 'SUCCEEDED');
+    assert.equal(sim.statusOf('1'), 'STOPPED');
+    assert.equal(sim.statusOf('2'), 'SUCCEEDED');
+    assert.equal(sim.state.execution.status, 'SUCCEEDED');
+  });
+
+  test('a failing on-failure stage stops the rest of them; the parent keeps its own failure', async () => {
+    const sim = await new Simulator([{ type: 'deploy' }], {
+      ...rollback(() => fail('original')),
+      undo: { task: () => fail('rollback broke') },
+    }).start();
+    assert.equal(sim.statusOf('1!1'), 'TERMINAL');
+    assert.equal(sim.statusOf('1!2'), 'NOT_STARTED');
+    assert.equal(sim.stage('1').failure?.message, 'original');
+    assert.equal(sim.state.execution.status, 'TERMINAL');
+  });
+
+  test('a canceled execution does not run them', async () => {
+    const sim = new Simulator([{ type: 'deploy' }], rollback(() => ({ kind: 'running', backoffMs: 1000 })));
+    await sim.start({ until: (s) => s.taskRuns.length === 2 });
+    sim.act((draft) => cancelExecution(draft, 'ann'));
+    await sim.run();
+    assert.equal(sim.state.execution.status, 'CANCELED');
+    assert.ok(!sim.state.stages.some((stage) => stage.syntheticStageOwner === 'STAGE_ON_FAILURE'));
+  });
+
+  test('redrive after lost messages plans and runs them; restart removes them and plans afresh', async () => {
+    let failing = true;
+    const sim = new Simulator([{ type: 'deploy' }], rollback(() => (failing ? fail() : succeed)));
+    await sim.start({ until: (s) => s.taskRuns.length === 1 });
+    await sim.run({ until: (s) => s.stage('1').tasks[0]?.status === 'TERMINAL' });
+    sim.dropQueue();
+    sim.act(redrive);
+    await sim.run();
+    assert.equal(sim.statusOf('1!2'), 'SUCCEEDED');
+    assert.equal(sim.statusOf('1'), 'TERMINAL');
+    failing = false;
+    sim.act((draft) => restartStage(draft, sim.stage('1').id, 'ann'));
+    await sim.run();
+    assert.equal(sim.state.execution.status, 'SUCCEEDED');
+    assert.ok(!sim.state.stages.some((stage) => stage.syntheticStageOwner === 'STAGE_ON_FAILURE'));
+  });
+
+  test('delivered twice, every message changes nothing', async () => {
+    const once = await new Simulator([{ type: 'deploy' }], rollback(() => fail())).start();
+    const twice = await new Simulator([{ type: 'deploy' }], rollback(() => fail())).start({ duplicateEvery: true });
+    assert.deepEqual(
+      twice.state.stages.map((stage) => [stage.refId, stage.status]),
+      once.state.stages.map((stage) => [stage.refId, stage.status]),
+    );
   });
 });
 

@@ -1,23 +1,25 @@
 import { z } from 'zod';
-import { nonEmptyText } from '../value-or-expression.js';
+import { defaulted, optional, text, trimmedText } from '../stage-fields.js';
 import { defineStageType } from './stage-type.js';
+
+const variable = z.looseObject(
+  {
+    key: trimmedText('expected a non-empty variable name'),
+    value: z.unknown(),
+    description: optional(text()),
+  },
+  { error: 'expected a variable {"key": …, "value": …}' },
+);
 
 /**
  * `evaluateVariables`: evaluates each `value` in order (each sees the ones before it) and publishes them as
- * stage outputs under their `key`. A value is usually an expression but may be any JSON value.
+ * stage outputs under their `key`. A value is usually an expression but may be any JSON value. The stage
+ * evaluates `variables` itself, so the schema sees them as written.
  */
 export const evaluateVariablesStageSchema = z.looseObject({
-  variables: z
-    .array(
-      z.looseObject({
-        key: nonEmptyText('a non-empty variable name'),
-        value: z.unknown(),
-        description: z.string().optional(),
-      }),
-    )
-    .default([]),
+  variables: defaulted(z.array(variable, { error: 'expected a list of {key, value} variables' }), []),
 });
 
-export type EvaluateVariablesStageContext = z.output<typeof evaluateVariablesStageSchema>;
+export type EvaluateVariablesInput = z.output<typeof evaluateVariablesStageSchema>;
 
-export const evaluateVariablesStageType = defineStageType(evaluateVariablesStageSchema);
+export const evaluateVariablesStageType = defineStageType(evaluateVariablesStageSchema, { deferredExpressionKeys: ['variables'] });

@@ -1,20 +1,23 @@
 import { z } from 'zod';
-import { booleanOrExpression, nonEmptyText } from '../value-or-expression.js';
+import { defaulted, flag, optional, text, trimmedText } from '../stage-fields.js';
 import { defineStageType } from './stage-type.js';
+
+const judgmentOption = z.looseObject({ value: trimmedText('expected a non-empty option text') }, { error: 'expected an option {"value": "…"}' });
+const roles = z.array(trimmedText('expected a role name'), { error: 'expected a list of role names' });
 
 /**
  * `manualJudgment`: waits for a person to continue or stop, optionally choosing one of `judgmentInputs`.
  * Stage notifications (`sendNotifications`, `notifications`) are shared by every stage type.
  */
 export const manualJudgmentStageSchema = z.looseObject({
-  instructions: z.string().optional(),
-  judgmentInputs: z.array(z.looseObject({ value: nonEmptyText('a non-empty option text') })).default([]),
-  propagateAuthenticationContext: booleanOrExpression().default(false),
-  preventSelfApproval: booleanOrExpression().default(false),
-  selectedStageRoles: z.array(nonEmptyText('a role name')).default([]),
-  requiredJudgmentRoles: z.array(nonEmptyText('a role name')).optional(),
+  instructions: optional(text()),
+  judgmentInputs: defaulted(z.array(judgmentOption, { error: 'expected a list of options, each {"value": "…"}' }), []),
+  propagateAuthenticationContext: defaulted(flag, false),
+  preventSelfApproval: defaulted(flag, false),
+  selectedStageRoles: defaulted(roles, []),
+  requiredJudgmentRoles: optional(roles),
 });
 
-export type ManualJudgmentStageContext = z.output<typeof manualJudgmentStageSchema>;
+export type ManualJudgmentInput = z.output<typeof manualJudgmentStageSchema>;
 
 export const manualJudgmentStageType = defineStageType(manualJudgmentStageSchema);

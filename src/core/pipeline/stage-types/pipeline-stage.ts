@@ -1,23 +1,29 @@
 import { z } from 'zod';
-import { booleanOrExpression, isExpression, nonEmptyText } from '../value-or-expression.js';
+import { defaulted, flag, trimmedText } from '../stage-fields.js';
+import { isExpression } from '../value-or-expression.js';
 import { defineStageType, type ExternalReference } from './stage-type.js';
 
 /** `pipeline`: starts another pipeline (by id) with parameters and, by default, waits for it to finish. */
 export const pipelineStageSchema = z.looseObject({
-  application: nonEmptyText('the application of the pipeline to run'),
-  pipeline: nonEmptyText('the id of the pipeline to run'),
-  pipelineParameters: z.record(z.string(), z.unknown()).default({}),
-  waitForCompletion: booleanOrExpression().default(true),
+  application: trimmedText('expected the application of the pipeline to run'),
+  pipeline: trimmedText('expected the id of the pipeline to run'),
+  pipelineParameters: defaulted(z.record(z.string(), z.unknown(), { error: 'expected a map of parameter names to values' }), {}),
+  waitForCompletion: defaulted(flag, true),
 });
 
-export type PipelineStageContext = z.output<typeof pipelineStageSchema>;
+export type PipelineInput = z.output<typeof pipelineStageSchema>;
 
-/** References written as expressions are resolved at run time, so only literal ones can be checked now. */
-function childPipeline({ application, pipeline }: PipelineStageContext): ExternalReference[] {
-  if (isExpression(application)) return [];
-  const applicationReference: ExternalReference = { kind: 'application', name: application, path: ['application'] };
-  if (isExpression(pipeline)) return [applicationReference];
-  return [applicationReference, { kind: 'pipeline', application, id: pipeline, path: ['pipeline'] }];
+function literalText(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && !isExpression(value);
 }
 
-export const pipelineStageType = defineStageType(pipelineStageSchema, childPipeline);
+/** References written as expressions are resolved at run time, so only literal ones can be checked now. */
+function childPipeline(context: Readonly<Record<string, unknown>>): ExternalReference[] {
+  const { application, pipeline } = context;
+  if (!literalText(application)) return [];
+  const applicationReference: ExternalReference = { kind: 'application', name: application.trim(), path: ['application'] };
+  if (!literalText(pipeline)) return [applicationReference];
+  return [applicationReference, { kind: 'pipeline', application: application.trim(), id: pipeline.trim(), path: ['pipeline'] }];
+}
+
+export const pipelineStageType = defineStageType(pipelineStageSchema, { references: childPipeline });

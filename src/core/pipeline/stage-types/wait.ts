@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { numberOrExpression } from '../value-or-expression.js';
+import { optional, seconds, text } from '../stage-fields.js';
 import { defineStageType } from './stage-type.js';
 
-/** `wait`: succeeds once `waitTime` seconds have passed since the stage started. */
+/** `wait`: succeeds once `waitTime` seconds of stage time have passed. */
 export const waitStageSchema = z.looseObject({
-  waitTime: numberOrExpression({ min: 0 }, 'a number of seconds or an expression'),
-  skipWaitText: z.string().optional(),
+  waitTime: seconds(),
+  skipWaitText: optional(text()),
 });
 
-export type WaitStageContext = z.output<typeof waitStageSchema>;
+export type WaitInput = z.output<typeof waitStageSchema>;
 
 export const waitStageType = defineStageType(waitStageSchema);

@@ -7,7 +7,8 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runCli } from './support/cli.js';
+import { GennakerError } from '../src/core/errors.js';
+import { cliPath, runCli } from './support/cli.js';
 import { helloLaunch, killRecordedInstances, startLocalCloud, upCount } from './support/localcloud.js';
 import { countBy, sendRequests } from './support/load.js';
 
@@ -86,6 +87,20 @@ describe('local-cloud daemon', () => {
     } finally {
       await cloud.stop();
     }
+  });
+
+  test('spawning a daemon that cannot start fails with a coded error pointing at its log', async () => {
+    const dataDir = mkdtempSync(join(scratch, 'broken-'));
+    const { spawnLocalCloudDaemon } = await import('../src/localcloud/index.js');
+    await assert.rejects(
+      spawnLocalCloudDaemon({ dataDir, cliPath, configFile: join(dataDir, 'missing.yaml') }),
+      (error: unknown) =>
+        error instanceof GennakerError &&
+        error.code === 'GNK_E_LOCALCLOUD_UNAVAILABLE' &&
+        /exited with code 1 during start-up/.test(error.message) &&
+        error.details[0]!.source === join(dataDir, 'localcloud', 'daemon.log'),
+    );
+    assert.match(readFileSync(join(dataDir, 'localcloud', 'daemon.log'), 'utf8'), /GNK_E_CONFIG_FILE_UNREADABLE/);
   });
 
   test('localcloud refuses a bad --port with the flag and what was expected', async () => {

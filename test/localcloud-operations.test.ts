@@ -128,6 +128,24 @@ describe('local cloud operations', () => {
     assert.equal(since.status, 400);
   });
 
+  test('an instance whose health check answers 503 is Down (not replaced, not routed to)', async () => {
+    const { loadBalancer } = await cloud.succeed({ type: 'upsertLoadBalancer', ...where, name: 'sick-lb' });
+    const { serverGroup } = await cloud.succeed({
+      type: 'createServerGroup',
+      ...where,
+      application: 'sick',
+      capacity: capacity(1),
+      launch: helloLaunch('1.0.0', { HELLO_UNHEALTHY: 'true' }),
+      loadBalancers: ['sick-lb'],
+    });
+    const down = await cloud.waitForGroup(serverGroup!.name, (g) => g.instances[0]?.health === 'Down', 'a Down instance');
+    assert.equal(down.instances[0]!.reason, 'failing health checks');
+    assert.equal(down.instances.length, 1);
+    assert.equal((await fetch(`http://${loadBalancer!.address}/`)).status, 503);
+    const still = (await cloud.describe()).serverGroups.find((g) => g.name === serverGroup!.name)!;
+    assert.deepEqual(still.instances.map((i) => i.id), down.instances.map((i) => i.id), 'a live but unhealthy instance is kept');
+  });
+
   test('terminateInstances with decrementDesired shrinks the group, and refuses to go below min', async () => {
     const { serverGroup } = await cloud.succeed({ type: 'createServerGroup', ...where, application: 'shrink', capacity: { min: 1, max: 3, desired: 2 }, launch: helloLaunch() });
     const two = await cloud.waitForGroup(serverGroup!.name, (g) => upCount(g) === 2, '2 Up instances');

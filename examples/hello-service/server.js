@@ -29,6 +29,11 @@ function handle(request, response) {
     reply(response, unhealthy ? 503 : 200, { healthy: !unhealthy, version, instance });
     return;
   }
+  if (url.pathname === '/connections') {
+    // Open TCP connections, this one included: shows whether a balancer keeps (or closed) its keep-alive sockets.
+    server.getConnections((error, count) => reply(response, 200, { connections: error ? -1 : count, instance }));
+    return;
+  }
   if (url.pathname === '/sleep') {
     // Headers now, body later: the caller knows the request is in flight here while it waits.
     const sleepMs = Math.min(Number(url.searchParams.get('ms') ?? 0), 60_000);

@@ -18,6 +18,8 @@ export interface BalancerBackend {
   /** Targets, weights or the added latency may have changed; resolves once the change is in effect. */
   refresh(record: LoadBalancerRecord): Promise<void>;
   close(): Promise<void>;
+  /** Backends that count requests themselves (HAProxy) add what they counted since the last call. */
+  collectMetrics?(): Promise<void>;
 }
 
 export type TargetSource = () => readonly TargetGroup[];

@@ -165,8 +165,15 @@ export class BuiltinBalancer implements BalancerBackend {
       answered = true;
       const status = answer.statusCode ?? 502;
       response.writeHead(status, forwardable(answer.headers));
-      answer.pipe(response);
+      // By hand rather than pipe(): pipe's half-dozen listeners per response showed in profiles.
+      answer.on('data', (chunk: Buffer) => {
+        if (!response.write(chunk)) {
+          answer.pause();
+          response.once('drain', () => answer.resume());
+        }
+      });
       answer.once('end', () => {
+        response.end();
         finish();
         this.metrics.record(this.labels(serverGroup), status, (performance.now() - started) / 1000);
       });

@@ -38,7 +38,7 @@ export async function startLocalCloudDaemon({ config, version, logger, host, por
   const kind = config.localCloud.loadBalancer;
   const startBalancer = (record: LoadBalancerRecord, targets: () => readonly TargetGroup[]): Promise<BalancerBackend> =>
     kind === 'haproxy'
-      ? HaproxyBalancer.start(record, targets, { dir: files.haproxy, host, logger })
+      ? HaproxyBalancer.start(record, targets, { dir: files.haproxy, host, logger, metrics })
       : BuiltinBalancer.start(record, targets, metrics, host);
   const cloud = await LocalCloud.start({ files, accounts: config.localCloud.accounts, host, startBalancer, metrics, logger, cwd, startedAt });
   const info = (): LocalCloudInfo => ({ version, pid: process.pid, startedAt, accounts: cloud.accounts(), loadBalancer: kind });

@@ -6,6 +6,7 @@ import { memberWeights } from '../core/cloud/index.js';
 import { GennakerError } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BalancerBackend, TargetSource } from './balancer.js';
+import type { LoadBalancerMetrics } from './metrics.js';
 import { freeLoopbackPort } from './free-port.js';
 import { haproxyCommand } from './haproxy-runtime.js';
 import type { LoadBalancerRecord } from './state-file.js';
@@ -15,12 +16,17 @@ export interface HaproxyOptions {
   readonly dir: string;
   readonly host: string;
   readonly logger: Logger;
+  /** Where HAProxy's request counters are added (see collectMetrics). */
+  readonly metrics: LoadBalancerMetrics;
   /** The haproxy executable (default: `haproxy` on PATH). */
   readonly executable?: string;
 }
 
 interface ServerState {
   readonly port: number;
+  readonly serverGroup: string;
+  /** hrsp_1xx … hrsp_5xx as last collected. */
+  counted: number[];
   weight: number;
   /** In rotation (`ready`) or draining towards deletion (`maint`). */
   ready: boolean;
@@ -29,6 +35,7 @@ interface ServerState {
 /** HAProxy's largest server weight. */
 const maxWeight = 256;
 const backend = 'instances';
+const statusColumns = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx'];
 
 function noBackendResponse(name: string): string {
   const body = JSON.stringify({
@@ -83,6 +90,7 @@ export class HaproxyBalancer implements BalancerBackend {
     private readonly socket: string,
     private readonly pidFile: string,
     private readonly logger: Logger,
+    private readonly metrics: LoadBalancerMetrics,
   ) {}
 
   static async start(record: LoadBalancerRecord, targets: TargetSource, options: HaproxyOptions): Promise<HaproxyBalancer> {
@@ -108,7 +116,7 @@ export class HaproxyBalancer implements BalancerBackend {
       ]);
     }
     writeFileSync(pidFile, String(child.pid));
-    return new HaproxyBalancer({ ...record, port }, port, targets, child, socket, pidFile, options.logger);
+    return new HaproxyBalancer({ ...record, port }, port, targets, child, socket, pidFile, options.logger, options.metrics);
   }
 
   /** Brings HAProxy's servers in line with the routable instances and weights; one refresh at a time. */
@@ -137,7 +145,13 @@ export class HaproxyBalancer implements BalancerBackend {
   private async sync(): Promise<void> {
     const groups = this.targets();
     const ports = new Map<string, number>();
-    for (const group of groups) for (const instance of group.instances) ports.set(instance.id, instance.launch.port);
+    const owners = new Map<string, string>();
+    for (const group of groups) {
+      for (const instance of group.instances) {
+        ports.set(instance.id, instance.launch.port);
+        owners.set(instance.id, group.serverGroup);
+      }
+    }
     const weights = memberWeights(
       groups.map((group) => ({ weight: group.weight, members: group.instances.map((instance) => instance.id) })),
       maxWeight,
@@ -147,7 +161,7 @@ export class HaproxyBalancer implements BalancerBackend {
       if (!server) {
         await this.command(`add server ${backend}/${id} 127.0.0.1:${ports.get(id)} weight ${weight}`);
         await this.command(`set server ${backend}/${id} state ready`);
-        this.servers.set(id, { port: ports.get(id)!, weight, ready: true });
+        this.servers.set(id, { port: ports.get(id)!, serverGroup: owners.get(id)!, counted: [0, 0, 0, 0, 0], weight, ready: true });
         continue;
       }
       if (server.weight !== weight) {
@@ -159,6 +173,8 @@ export class HaproxyBalancer implements BalancerBackend {
         server.ready = true;
       }
     }
+    // Count what leaving servers answered before they are deleted with their counters.
+    await this.collect([...this.servers].filter(([id]) => !weights.has(id)));
     for (const [id, server] of this.servers) {
       if (weights.has(id)) continue;
       // Out of rotation: maintenance takes no new requests and lets in-flight ones finish.
@@ -169,6 +185,34 @@ export class HaproxyBalancer implements BalancerBackend {
       // Deleting needs the server idle; until then it stays in maintenance and is tried again next sync.
       const answer = await this.command(`del server ${backend}/${id}`, false);
       if (/deleted/i.test(answer)) this.servers.delete(id);
+    }
+  }
+
+  /**
+   * Adds HAProxy's per-server response counters (hrsp_1xx … hrsp_5xx of `show stat`) since the last
+   * collection to the metrics, by server group. HAProxy keeps no per-request latencies, so these series
+   * have counts only.
+   */
+  collectMetrics(): Promise<void> {
+    const run = this.queue.then(() => this.collect([...this.servers]));
+    this.queue = run.catch((error: unknown) => this.logger.warn({ err: error, loadBalancer: this.record.name }, 'haproxy stats failed'));
+    return run;
+  }
+
+  private async collect(servers: readonly (readonly [string, ServerState])[]): Promise<void> {
+    if (servers.length === 0) return;
+    const [header = '', ...rows] = (await this.command('show stat', false)).replace(/^# /, '').split('\n');
+    const columns = header.split(',');
+    const byServer = new Map(rows.map((line) => line.split(',')).filter((cells) => cells[0] === backend).map((cells) => [cells[1], cells]));
+    for (const [id, server] of servers) {
+      const row = byServer.get(id);
+      if (!row) continue;
+      const labels = { account: this.record.account, region: this.record.region, loadBalancer: this.record.name, serverGroup: server.serverGroup };
+      statusColumns.forEach((column, index) => {
+        const value = Number(row[columns.indexOf(column)] ?? 0);
+        this.metrics.addCount(labels, `${index + 1}xx`, value - server.counted[index]!);
+        server.counted[index] = value;
+      });
     }
   }
 

@@ -103,9 +103,10 @@ export function buildLocalCloudApi({ cloud, metrics, info, logger }: LocalCloudA
     return reply.status(204).send();
   });
 
-  app.get(routes.metrics, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
+  app.get(routes.metrics, async (_request, reply) => {
+    await cloud.collectMetrics();
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
+  });
 
   return app;
 }

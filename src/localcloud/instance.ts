@@ -174,24 +174,25 @@ export class Instance {
 
   private async probe(): Promise<void> {
     const { path, timeoutMs, intervalMs } = this.launch.healthCheck;
-    const passed = await probeOnce(`http://${this.address}${path}`, timeoutMs);
+    const result = await probeOnce(`http://${this.address}${path}`, timeoutMs);
     if (this.exitReason !== undefined) return;
     const before = this.health.state;
-    const starting = before === 'Starting' && Date.now() - this.launch.launchedAt < startupGraceMs;
-    // A process still booting refuses connections; that is not yet a failure.
-    if (passed || !starting) this.health = applyProbe(this.health, passed, this.launch.healthCheck);
+    const booting = before === 'Starting' && result === 'unreachable' && Date.now() - this.launch.launchedAt < startupGraceMs;
+    // A process still booting refuses connections; that is not yet a failure (an answer other than 2xx is).
+    if (!booting) this.health = applyProbe(this.health, result === 'passed', this.launch.healthCheck);
     if (this.health.state !== before) this.onChange(this);
     this.scheduleProbe(this.health.state === 'Starting' ? Math.min(intervalMs, startingProbeMs) : intervalMs);
   }
 }
 
-function probeOnce(url: string, timeoutMs: number): Promise<boolean> {
+function probeOnce(url: string, timeoutMs: number): Promise<'passed' | 'failed' | 'unreachable'> {
   return new Promise((resolveProbe) => {
     const request = get(url, { timeout: timeoutMs, agent: false }, (response) => {
       response.resume();
-      resolveProbe((response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300);
+      const status = response.statusCode ?? 0;
+      resolveProbe(status >= 200 && status < 300 ? 'passed' : 'failed');
     });
     request.once('timeout', () => request.destroy(new Error('health check timed out')));
-    request.once('error', () => resolveProbe(false));
+    request.once('error', () => resolveProbe('unreachable'));
   });
 }

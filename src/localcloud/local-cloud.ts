@@ -159,6 +159,12 @@ export class LocalCloud {
     this.save();
   }
 
+  /** Lets backends that count requests themselves bring the metrics up to date. */
+  async collectMetrics(): Promise<void> {
+    const balancers = [...this.balancers.values()].flatMap((region) => [...region.values()]);
+    await Promise.all(balancers.map((balancer) => balancer.backend.collectMetrics?.()));
+  }
+
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.queue;

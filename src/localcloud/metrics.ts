@@ -39,12 +39,7 @@ export class LoadBalancerMetrics {
   private readonly series = new Map<string, BackendSeries>();
 
   record(labels: BackendLabels, status: number, seconds: number): void {
-    const key = `${labels.account}\u0000${labels.region}\u0000${labels.loadBalancer}\u0000${labels.serverGroup}`;
-    let series = this.series.get(key);
-    if (!series) {
-      series = new BackendSeries(labels);
-      this.series.set(key, series);
-    }
+    const series = this.seriesFor(labels);
     const cls = statusClass(status);
     series.counts.set(cls, (series.counts.get(cls) ?? 0) + 1);
     series.count += 1;
@@ -53,12 +48,29 @@ export class LoadBalancerMetrics {
     if (bucket >= 0) series.buckets[bucket]! += 1;
   }
 
+  /** Requests counted elsewhere (HAProxy's own counters), without latencies. */
+  addCount(labels: BackendLabels, statusClassName: string, count: number): void {
+    if (count <= 0) return;
+    const series = this.seriesFor(labels);
+    series.counts.set(statusClassName, (series.counts.get(statusClassName) ?? 0) + count);
+  }
+
   /** Forgets a removed load balancer's series. */
   forget(account: string, region: string, loadBalancer: string): void {
     for (const [key, series] of this.series) {
       const { labels } = series;
       if (labels.account === account && labels.region === region && labels.loadBalancer === loadBalancer) this.series.delete(key);
     }
+  }
+
+  private seriesFor(labels: BackendLabels): BackendSeries {
+    const key = `${labels.account}\u0000${labels.region}\u0000${labels.loadBalancer}\u0000${labels.serverGroup}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = new BackendSeries(labels);
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   render(): string {
@@ -74,6 +86,7 @@ export class LoadBalancerMetrics {
       '# TYPE gennaker_lb_request_duration_seconds histogram',
     );
     for (const series of this.series.values()) {
+      if (series.count === 0) continue;
       let cumulative = 0;
       bucketsSeconds.forEach((bound, index) => {
         cumulative += series.buckets[index]!;

@@ -29,6 +29,17 @@ export function defineTrafficScenarios(cloud: () => LocalCloudUnderTest): void {
     return cloud().waitForGroup(serverGroup!.name, (group) => upCount(group) === desired, `${desired} Up instances`);
   }
 
+  /** Asks an instance for its open connections until only the asking one is left (bounded). */
+  async function waitForConnections(url: string, expected: number): Promise<void> {
+    let last = -1;
+    for (let i = 0; i < 200; i++) {
+      last = ((await (await fetch(url, { headers: { connection: 'close' } })).json()) as { connections: number }).connections;
+      if (last === expected) return;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+    assert.fail(`the instance still has ${last} open connections, expected ${expected}`);
+  }
+
   /** Sends one request and resolves when its status line arrives, with a promise of the whole body. */
   function startSlowRequest(url: string): Promise<{ status: number; body: Promise<string> }> {
     return new Promise((resolveStart, reject) => {
@@ -105,6 +116,8 @@ export function defineTrafficScenarios(cloud: () => LocalCloudUnderTest): void {
     assert.deepEqual(countBy(after, 'serverGroup'), { 'drain-v001': 20 });
     const finished = JSON.parse(await inFlight.body) as { message: string; serverGroup: string };
     assert.deepEqual([finished.message, finished.serverGroup], ['slept', 'drain-v000']);
+    // Drained: the balancer closes its idle keep-alive connections to the disabled instance.
+    await waitForConnections(`http://${old.instances[0]!.address}/connections`, 1);
     await cloud().succeed({ type: 'enableServerGroup', ...where, serverGroup: 'drain-v000' });
     assert.deepEqual(countBy(await sendRequests(url, 20), 'serverGroup'), { 'drain-v000': 10, 'drain-v001': 10 });
   });

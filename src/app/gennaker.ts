@@ -10,6 +10,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
+import { deployDemo } from './demo-deploy.js';
 import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
@@ -63,6 +64,9 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     throw error;
   }
   logger.info({ url, version: gennakerVersion }, 'gennaker listening');
+  if (config.demo && config.localCloud.enabled) {
+    deployDemo(engine, inventory, logger).catch((error: unknown) => logger.error({ err: error }, 'demo: the deploy failed'));
+  }
   return {
     store,
     engine,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TaskResult } from '../../core/execution/index.js';
 import type { TaskContext, TaskDefinition } from '../../engine/stage-contract.js';
@@ -138,9 +138,9 @@ async function resumeStart(directory: string, now: number, startGraceMs: number)
 
 /**
  * Runs the job at most once per idempotency key, and does not lose it when Gennaker stops mid-start.
- * The key is first claimed in the store for this engine node, so a node on another machine (another
- * data directory) that gets the redelivery does not run it a second time. On the claiming node the
- * first delivery creates the job directory, and a redelivery that finds it resumes from its files,
+ * The key is also claimed in the store for this engine node, so a node on another machine (another
+ * data directory) that gets the redelivery does not run it a second time. The first delivery creates
+ * the job directory, and a redelivery that finds it resumes from its files,
  * starting a wrapper if none has claimed the job yet (the claim keeps the command to one run). The
  * command runs detached in its own process group and outlives a Gennaker restart.
  */
@@ -152,18 +152,26 @@ export function startJobTask(options: Required<JobOptions>): TaskDefinition<RunJ
       if (input.workingDirectory !== undefined && !(await isDirectory(input.workingDirectory))) {
         return taskFailed(`the job's workingDirectory ${input.workingDirectory} is not an existing directory`);
       }
+      await mkdir(dirname(directory), { recursive: true });
+      let existed = false;
+      try {
+        await mkdir(directory);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        existed = true;
+      }
+      // Claimed after the directory is made and before anything is spawned: a node that finds the claim
+      // taken but did not find the directory cannot see the other node's files, so cannot tell whether
+      // the job runs there.
       const claim = await services.claimEffect(idempotencyKey);
-      if (!claim.mine && !(await isDirectory(directory))) {
+      if (!claim.mine && !existed) {
+        await rmdir(directory);
         return taskFailed(
           `the job was started by engine node ${claim.owner}, and its files are not in this node's data directory ${services.dataDir} ` +
             '(nodes sharing a database do not share it). It is not started again, so it cannot run twice; restart the stage to run it anew.',
         );
       }
-      await mkdir(dirname(directory), { recursive: true });
-      try {
-        await mkdir(directory);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (existed) {
         const resumed = await resumeStart(directory, now, options.startGraceMs);
         if (resumed !== undefined) return resumed;
       }

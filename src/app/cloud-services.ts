@@ -31,10 +31,13 @@ export function cloudServices(inventory: Inventory, providers: ProviderRegistry,
     execute: (clientToken, operation) => inventory.execute(clientToken, operation),
     waitFor: (account, region, check, { timeoutMs, signal }) =>
       new Promise((resolve, reject) => {
-        const finish = (value: ReturnType<typeof check>): void => {
+        const cleanUp = (): void => {
           clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
           inventory.events.off('change', onChange);
+        };
+        const finish = (value: ReturnType<typeof check>): void => {
+          cleanUp();
           resolve(value);
         };
         const evaluate = (): void => {
@@ -42,7 +45,7 @@ export function cloudServices(inventory: Inventory, providers: ProviderRegistry,
             const value = check(inventory.region(account, region));
             if (value !== undefined) finish(value);
           } catch (error) {
-            finish(undefined);
+            cleanUp();
             reject(error);
           }
         };

@@ -140,6 +140,6 @@ export async function startLocalCloud(options: { dataDir?: string; config?: unkn
   };
 }
 
-export function upCount(group: ServerGroup): number {
-  return group.instances.filter((instance) => instance.health === 'Up').length;
+export function upCount(group: ServerGroup | undefined): number {
+  return group?.instances.filter((instance) => instance.health === 'Up').length ?? 0;
 }

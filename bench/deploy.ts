@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { helloServerGroup, startDeployStack } from '../test/support/deploy-stack.js';
+import { helloServerGroup, startDeployHarness } from '../test/support/deploy-harness.js';
 import { freePort } from '../test/support/free-port.js';
 import { helloServiceDir } from '../test/support/localcloud.js';
 import { failures, steadyLoad } from '../test/support/steady-load.js';
@@ -35,11 +35,11 @@ async function serviceStartMs(): Promise<number> {
  */
 export async function run(args: readonly string[]): Promise<Record<string, unknown>> {
   const runs = Number(args[0] ?? 10);
-  const stack = await startDeployStack();
+  const harness = await startDeployHarness();
   try {
-    const url = await stack.balancer('bench-lb');
+    const url = await harness.balancer('bench-lb');
     const deploy = (version: string) =>
-      stack.orchestrate(`bench ${version}`, [helloServerGroup(version, { stack: 'bench', loadBalancers: ['bench-lb'], strategy: 'redblack', healthCheck, maxRemainingAsgs: 2 })]);
+      harness.orchestrate('hello', [helloServerGroup(version, { stack: 'bench', loadBalancers: ['bench-lb'], strategy: 'redblack', healthCheck, maxRemainingAsgs: 2 })], `bench ${version}`);
     if ((await deploy('0.0.0')).execution.status !== 'SUCCEEDED') throw new Error('the first deploy failed');
     const load = steadyLoad(url, 250, runs * 30);
     const deployMs: number[] = [];
@@ -65,6 +65,6 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
       failedRequests: failures(answers).length,
     };
   } finally {
-    await stack.stop();
+    await harness.stop();
   }
 }

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { daemonAnnouncementSchema } from '../src/core/cloud/index.js';
 import { startServer, type RunningServer } from './support/cli.js';
-import { killRecordedInstances } from './support/localcloud.js';
+import { killServedCloud } from './support/localcloud.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gennaker-demo-'));
 const servers: RunningServer[] = [];
-after(() => {
-  for (const server of servers) server.child.kill('SIGKILL');
-  try {
-    const { pid } = daemonAnnouncementSchema.parse(JSON.parse(readFileSync(join(dataDir, 'localcloud', 'daemon.json'), 'utf8')));
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // no daemon was started, or it is gone already
-  }
-  killRecordedInstances(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => killServedCloud(dataDir, servers));
 
 /** The balancer's address from the server's "demo: … serving at URL" log line (bounded wait). */
 async function demoUrl(server: RunningServer): Promise<string> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ResourceChange, type ServerGroup } from '../src/core/cloud/index.js';
+import { type CloudOperation, type ResourceChange, type ServerGroup } from '../src/core/cloud/index.js';
 import { GennakerError } from '../src/core/errors.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { createLogger } from '../src/log/logger.js';
@@ -55,7 +55,7 @@ for (const fixture of engineFixtures()) {
       await inventory.reconciled();
 
       const allUp = nextChange(inventory, (change) => change.kind === 'serverGroupUpserted' && change.serverGroup.name === 'hello-v000' && upCount(change.serverGroup) === 2);
-      const created = await inventory.execute(`create-${fixture.engine}`, {
+      const createHello: CloudOperation = {
         type: 'createServerGroup',
         ...where,
         application: 'hello',
@@ -63,22 +63,15 @@ for (const fixture of engineFixtures()) {
         launch: helloLaunch(),
         loadBalancers: [],
         enabled: true,
-      });
+      };
+      const created = await inventory.execute(`create-${fixture.engine}`, createHello);
       assert.equal(created.state, 'succeeded');
       // Write-through: visible at once, no refresh to wait for.
       assert.equal(inventory.serverGroup('local', 'us-east', 'hello-v000')?.capacity.desired, 2);
       await allUp;
       assert.equal(upCount(inventory.serverGroup('local', 'us-east', 'hello-v000')), 2);
 
-      const again = await inventory.execute(`create-${fixture.engine}`, {
-        type: 'createServerGroup',
-        ...where,
-        application: 'hello',
-        capacity: { min: 2, max: 2, desired: 2 },
-        launch: helloLaunch(),
-        loadBalancers: [],
-        enabled: true,
-      });
+      const again = await inventory.execute(`create-${fixture.engine}`, createHello);
       assert.deepEqual(again, created, 'the same client token answers the same result without a second group');
       assert.deepEqual(inventory.applications().map((app) => [app.name, app.clusters.map((cluster) => cluster.name)]), [['hello', ['hello']]]);
       await inventory.stop();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -9,21 +9,11 @@ import { createLogger } from '../src/log/logger.js';
 import { LocalCloudProvider } from '../src/providers/local/local-cloud-provider.js';
 import { startServer, type RunningServer } from './support/cli.js';
 import { sendRequests } from './support/load.js';
-import { helloLaunch, killRecordedInstances } from './support/localcloud.js';
+import { helloLaunch, killServedCloud } from './support/localcloud.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gennaker-readopt-'));
 const servers: RunningServer[] = [];
-after(() => {
-  for (const server of servers) server.child.kill('SIGKILL');
-  try {
-    const { pid } = daemonAnnouncementSchema.parse(JSON.parse(readFileSync(join(dataDir, 'localcloud', 'daemon.json'), 'utf8')));
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // no daemon was started, or it is gone already
-  }
-  killRecordedInstances(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => killServedCloud(dataDir, servers));
 
 interface InventoryBody {
   serverGroups: ServerGroup[];

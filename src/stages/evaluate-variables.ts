@@ -5,6 +5,7 @@ import {
 } from '../core/pipeline/stage-types/evaluate-variables.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { evaluateValue } from './shared/evaluate-value.js';
+import { tasksInOrder } from './shared/task-plan.js';
 
 /**
  * Evaluates its variables one by one, in order, each seeing the ones before it by name (Spinnaker's
@@ -16,7 +17,7 @@ export function evaluateVariablesStage(): StageDefinition<EvaluateVariablesInput
     type: 'evaluateVariables',
     input: evaluateVariablesStageSchema,
     deferredExpressionKeys: evaluateVariablesStageType.deferredExpressionKeys ?? [],
-    plan: () => ({ tasks: [{ name: 'evaluateVariables', implementation: 'evaluateVariables' }], beforeStages: [], afterStages: [] }),
+    plan: () => tasksInOrder('evaluateVariables'),
     tasks: {
       evaluateVariables: {
         run: async ({ input, stage, services }) => {

@@ -1,6 +1,7 @@
 import { manualJudgmentStageSchema, type ManualJudgmentInput } from '../core/pipeline/stage-types/manual-judgment.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { running, taskFailed } from './shared/results.js';
+import { tasksInOrder } from './shared/task-plan.js';
 
 /** Spinnaker's WaitForManualJudgmentTask polls every 15 s; here the engine also wakes it on an answer. */
 const judgmentBackoffMs = 15_000;
@@ -20,7 +21,7 @@ export function manualJudgmentStage(): StageDefinition<ManualJudgmentInput> {
   return {
     type: 'manualJudgment',
     input: manualJudgmentStageSchema,
-    plan: () => ({ tasks: [{ name: 'waitForJudgment', implementation: 'waitForJudgment' }], beforeStages: [], afterStages: [] }),
+    plan: () => tasksInOrder('waitForJudgment'),
     tasks: {
       waitForJudgment: {
         backoffMs: judgmentBackoffMs,

@@ -1,6 +1,7 @@
 import { waitStageSchema, type WaitInput } from '../core/pipeline/stage-types/wait.js';
 import type { StageDefinition } from '../engine/stage-contract.js';
 import { running } from './shared/results.js';
+import { tasksInOrder } from './shared/task-plan.js';
 
 /**
  * Waits `waitTime` seconds of stage time (paused time does not count). The task sleeps for exactly the
@@ -10,7 +11,7 @@ export function waitStage(): StageDefinition<WaitInput> {
   return {
     type: 'wait',
     input: waitStageSchema,
-    plan: () => ({ tasks: [{ name: 'wait', implementation: 'wait' }], beforeStages: [], afterStages: [] }),
+    plan: () => tasksInOrder('wait'),
     tasks: {
       wait: {
         run: async ({ input, stage, elapsedMs }) => {

@@ -14,7 +14,7 @@ import { ProviderRegistry } from '../../src/providers/registry.js';
 import { builtInStages } from '../../src/stages/index.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { helloLaunch, startLocalCloud, upCount, type LocalCloudUnderTest } from './localcloud.js';
+import { helloLaunch, helloServiceDir, startLocalCloud, upCount, type LocalCloudUnderTest } from './localcloud.js';
 
 /**
  * Everything deploy stages run on, in this process over a real local-cloud daemon: a SQLite store, the
@@ -153,3 +153,22 @@ export async function startDeployHarness(options: { readonly stages?: readonly S
 }
 
 export { upCount };
+
+/** A createServerGroup step that deploys the demo service to local/us-east; `extra` overrides any field. */
+export function helloServerGroup(version: string, extra: Readonly<Record<string, unknown>> = {}): OrchestrationStep {
+  return {
+    type: 'createServerGroup',
+    name: `Deploy hello ${version}`,
+    context: {
+      application: 'hello',
+      account,
+      region,
+      capacity: { min: 2, max: 2, desired: 2 },
+      loadBalancers: ['hello-lb'],
+      artifact: { name: 'hello', version, location: helloServiceDir },
+      command: ['node', 'server.js'],
+      healthCheck: { path: '/health', intervalMs: 100, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 2 },
+      ...extra,
+    },
+  };
+}

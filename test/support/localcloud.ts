@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { CloudOperationInput, LaunchSpec, OperationStatus, RegionSnapshot, ServerGroup } from '../../src/core/cloud/index.js';
-import { cliPath } from './cli.js';
+import { daemonAnnouncementSchema, type CloudOperationInput, type LaunchSpec, type OperationStatus, type RegionSnapshot, type ServerGroup } from '../../src/core/cloud/index.js';
+import { cliPath, type RunningServer } from './cli.js';
 
 /** The demo service's source directory (not compiled: it is plain JavaScript). */
 export const helloServiceDir = fileURLToPath(new URL('../../../examples/hello-service', import.meta.url));
@@ -58,6 +58,22 @@ export function killRecordedInstances(dataDir: string): void {
       // gone already
     }
   }
+}
+
+/**
+ * For an `after` hook of tests that run `serve` on a data directory: kills the servers, the local-cloud daemon
+ * they started (its process group, from its announcement) and its instances, then removes the directory.
+ */
+export function killServedCloud(dataDir: string, servers: readonly RunningServer[]): void {
+  for (const server of servers) server.child.kill('SIGKILL');
+  try {
+    const { pid } = daemonAnnouncementSchema.parse(JSON.parse(readFileSync(join(dataDir, 'localcloud', 'daemon.json'), 'utf8')));
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // no daemon was started, or it is gone already
+  }
+  killRecordedInstances(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /**
@@ -140,6 +156,6 @@ export async function startLocalCloud(options: { dataDir?: string; config?: unkn
   };
 }
 
-export function upCount(group: ServerGroup): number {
-  return group.instances.filter((instance) => instance.health === 'Up').length;
+export function upCount(group: ServerGroup | undefined): number {
+  return group?.instances.filter((instance) => instance.health === 'Up').length ?? 0;
 }

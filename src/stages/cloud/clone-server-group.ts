@@ -10,7 +10,9 @@ import {
 } from '../../core/pipeline/stage-types/clone-server-group.js';
 import type { StageDefinition } from '../../engine/stage-contract.js';
 import { running } from '../shared/results.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { awaitRegion, rewaitBackoffMs } from './await-region.js';
+import { refusedBy } from './results.js';
 import { findServerGroup, knownAccount } from './targets.js';
 
 const createdKey = 'clonedServerGroup';
@@ -41,23 +43,15 @@ export function cloneServerGroupStage(): StageDefinition<CloneServerGroupInput> 
     type: 'cloneServerGroup',
     input: cloneServerGroupStageSchema,
     changesInfrastructure: true,
-    plan: () => ({
-      tasks: [
-        { name: 'determineSource', implementation: 'determineSource' },
-        { name: 'cloneServerGroup', implementation: 'clone' },
-        { name: 'awaitUp', implementation: 'awaitUp' },
-      ],
-      beforeStages: [],
-      afterStages: [],
-    }),
+    plan: () => tasksInOrder('determineSource', { name: 'cloneServerGroup', implementation: 'clone' }, 'awaitUp'),
     tasks: {
       determineSource: {
         run: async ({ input, services }) => {
           const where = cloneSourceOf(input);
           const unknown = knownAccount(services.cloud, where.account);
-          if (unknown) return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: ${unknown}` } };
+          if (unknown) return refusedBy('cloneServerGroup', unknown);
           const found = findServerGroup(services.cloud, where, { serverGroupName: where.serverGroupName, cluster: clusterOf(input), target: input.target });
-          if (found.kind === 'missing') return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: ${found.reason}` } };
+          if (found.kind === 'missing') return refusedBy('cloneServerGroup', found.reason);
           return { kind: 'succeeded', context: { [sourceKey]: { account: where.account, region: where.region, serverGroupName: found.serverGroup.name } } };
         },
       },
@@ -65,7 +59,7 @@ export function cloneServerGroupStage(): StageDefinition<CloneServerGroupInput> 
         run: async ({ input, stage, services, idempotencyKey }) => {
           const where = sourceSchema.parse(stage.context[sourceKey]);
           const source: ServerGroup | undefined = services.cloud.serverGroup(where.account, where.region, where.serverGroupName);
-          if (!source) return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `cloneServerGroup: source ${where.serverGroupName} no longer exists in ${where.account}/${where.region}` } };
+          if (!source) return refusedBy('cloneServerGroup', `source ${where.serverGroupName} no longer exists in ${where.account}/${where.region}`);
           const launch = launchWith(source.launch, input.launch);
           const quarantined = await services.cloud.quarantined(source.application, launch.artifact.name, launch.artifact.version);
           if (quarantined) {

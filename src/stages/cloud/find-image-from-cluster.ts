@@ -5,6 +5,7 @@ import {
   type FindImageFromClusterInput,
 } from '../../core/pipeline/stage-types/find-image-from-cluster.js';
 import type { StageDefinition } from '../../engine/stage-contract.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { knownAccount } from './targets.js';
 
 /**
@@ -16,7 +17,7 @@ export function findImageFromClusterStage(): StageDefinition<FindImageFromCluste
   return {
     type: 'findImageFromCluster',
     input: findImageFromClusterStageSchema,
-    plan: () => ({ tasks: [{ name: 'findImage', implementation: 'findImage' }], beforeStages: [], afterStages: [] }),
+    plan: () => tasksInOrder('findImage'),
     tasks: {
       findImage: {
         run: async ({ input, services }) => {

@@ -4,6 +4,7 @@ import { trafficGuardVerdict } from '../../core/deploy/traffic-guards.js';
 import type { TaskResult } from '../../core/execution/index.js';
 import type { CloudServices } from '../../engine/cloud-services.js';
 import { clusterChangeOf, type PlannedOperation } from './planned-operations.js';
+import { failedWith } from './results.js';
 
 /**
  * Applies every planned operation to the clusters it touches and asks the application's traffic guards
@@ -30,7 +31,7 @@ export async function trafficGuardRefusal(cloud: CloudServices, planned: readonl
     }
     const guards = await cloud.trafficGuards(where.application);
     const verdict = trafficGuardVerdict(guards, where, before, after, operationName);
-    if (!verdict.allowed) return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: verdict.reason } };
+    if (!verdict.allowed) return failedWith('GNK_E_OPERATION_REFUSED', verdict.reason);
   }
   return undefined;
 }

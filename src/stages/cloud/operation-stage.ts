@@ -4,8 +4,10 @@ import type { TaskResult } from '../../core/execution/index.js';
 import type { CloudServices } from '../../engine/cloud-services.js';
 import type { StageDefinition, TaskContext } from '../../engine/stage-contract.js';
 import { running } from '../shared/results.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { awaitRegion, rewaitBackoffMs } from './await-region.js';
 import { trafficGuardRefusal } from './guards.js';
+import { refusedBy } from './results.js';
 import {
   clientTokenOf,
   cloudOperationOf,
@@ -70,20 +72,12 @@ export function operationStage<Input>(spec: OperationStageSpec<Input>): StageDef
     type: spec.type,
     input: spec.input,
     changesInfrastructure: true,
-    plan: () => ({
-      tasks: [
-        { name: 'determineTargets', implementation: 'determineTargets' },
-        { name: 'operate', implementation: 'operate' },
-        { name: 'awaitResult', implementation: 'awaitResult' },
-      ],
-      beforeStages: [],
-      afterStages: [],
-    }),
+    plan: () => tasksInOrder('determineTargets', 'operate', 'awaitResult'),
     tasks: {
       determineTargets: {
         run: async ({ input, services, stage }) => {
           const decision = spec.decide(services.cloud, input);
-          if (decision.kind === 'failed') return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `${stage.type}: ${decision.reason}` } };
+          if (decision.kind === 'failed') return refusedBy(stage.type, decision.reason);
           const refusal = await trafficGuardRefusal(services.cloud, decision.operations, stage.type);
           if (refusal) return refusal;
           return {

@@ -14,3 +14,8 @@ export function operationFailed(what: string, status: Extract<FinishedOperation,
 
 /** How long one task run waits on the inventory before handing back to the engine, so progress stays durable. */
 export const waitSliceMs = 30_000;
+
+/** A stage that will not act (unknown account, nothing to act on, a traffic guard), naming the stage. */
+export function refusedBy(stageType: string, reason: string): TaskResult {
+  return failedWith('GNK_E_OPERATION_REFUSED', `${stageType}: ${reason}`);
+}

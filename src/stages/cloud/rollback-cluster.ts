@@ -7,6 +7,7 @@ import type { TaskResult } from '../../core/execution/index.js';
 import { rollbackClusterStageSchema, type RollbackClusterInput } from '../../core/pipeline/stage-types/rollback-cluster.js';
 import type { StageDefinition, TaskContext } from '../../engine/stage-contract.js';
 import { running } from '../shared/results.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { failedWith, operationFailed, waitSliceMs } from './results.js';
 
 const plannedRollbacks = z.array(z.object({ region: z.string(), latest: z.string(), restore: z.string().optional() }));
@@ -121,16 +122,7 @@ export function rollbackClusterStage(): StageDefinition<RollbackClusterInput> {
     type: 'rollbackCluster',
     input: rollbackClusterStageSchema,
     changesInfrastructure: true,
-    plan: () => ({
-      tasks: [
-        { name: 'chooseRollback', implementation: 'chooseRollback' },
-        { name: 'restorePrevious', implementation: 'restorePrevious' },
-        { name: 'waitForRestored', implementation: 'waitForRestored' },
-        { name: 'retireLatest', implementation: 'retireLatest' },
-      ],
-      beforeStages: [],
-      afterStages: [],
-    }),
+    plan: () => tasksInOrder('chooseRollback', 'restorePrevious', 'waitForRestored', 'retireLatest'),
     tasks: {
       chooseRollback: { run: choose },
       restorePrevious: { run: restore },

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { newestFirst } from '../../core/deploy/cluster-view.js';
 import { clusterTrafficSplit, weightsInEffect } from '../../core/deploy/traffic-split.js';
-import type { TaskResult } from '../../core/execution/index.js';
 import { accountOf, clusterOf, regionsOf } from '../../core/pipeline/stage-types/cloud-fields.js';
 import { setTrafficWeightsStageSchema, type SetTrafficWeightsInput } from '../../core/pipeline/stage-types/set-traffic-weights.js';
 import type { CloudServices } from '../../engine/cloud-services.js';
 import type { StageDefinition } from '../../engine/stage-contract.js';
 import { running } from '../shared/results.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { awaitRegion, regionSnapshot, rewaitBackoffMs } from './await-region.js';
+import { refusedBy } from './results.js';
 import { knownAccount } from './targets.js';
 
 const plannedWeightsKey = 'plannedWeights';
@@ -18,10 +19,6 @@ type PlannedWeights = z.infer<typeof plannedWeights>;
 
 /** Weights are in effect within moments of the operation; this only bounds a lost change event. */
 const inEffectTimeoutMs = 60_000;
-
-function refused(message: string): TaskResult {
-  return { kind: 'terminal', failure: { code: 'GNK_E_OPERATION_REFUSED', message: `setTrafficWeights: ${message}` } };
-}
 
 async function decide(cloud: CloudServices, input: SetTrafficWeightsInput, signal: AbortSignal): Promise<PlannedWeights | string> {
   const account = accountOf(input);
@@ -57,20 +54,12 @@ export function setTrafficWeightsStage(): StageDefinition<SetTrafficWeightsInput
     type: 'setTrafficWeights',
     input: setTrafficWeightsStageSchema,
     changesInfrastructure: true,
-    plan: () => ({
-      tasks: [
-        { name: 'determineWeights', implementation: 'determineWeights' },
-        { name: 'setWeights', implementation: 'setWeights' },
-        { name: 'awaitWeights', implementation: 'awaitWeights' },
-      ],
-      beforeStages: [],
-      afterStages: [],
-    }),
+    plan: () => tasksInOrder('determineWeights', 'setWeights', 'awaitWeights'),
     tasks: {
       determineWeights: {
         run: async ({ input, services, signal }) => {
           const planned = await decide(services.cloud, input, signal);
-          if (typeof planned === 'string') return refused(planned);
+          if (typeof planned === 'string') return refusedBy('setTrafficWeights', planned);
           return { kind: 'succeeded', context: { [plannedWeightsKey]: planned }, outputs: { trafficWeights: planned } };
         },
       },

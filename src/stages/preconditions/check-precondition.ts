@@ -3,6 +3,7 @@ import { unwrapExpression } from '../../core/expressions/template.js';
 import type { EngineServices, StageDefinition } from '../../engine/stage-contract.js';
 import { evaluateValue } from '../shared/evaluate-value.js';
 import { taskFailed } from '../shared/results.js';
+import { tasksInOrder } from '../shared/task-plan.js';
 import { preconditionCheckSchema, type PreconditionCheck } from '../../core/pipeline/stage-types/check-preconditions.js';
 
 type Check<T extends PreconditionCheck['preconditionType']> = Extract<PreconditionCheck, { preconditionType: T }>['context'];
@@ -64,7 +65,7 @@ export function checkPreconditionStage(): StageDefinition<PreconditionCheck> {
     type: 'checkPrecondition',
     input: preconditionCheckSchema,
     deferredExpressionKeys: ['context'],
-    plan: () => ({ tasks: [{ name: 'checkPrecondition', implementation: 'checkPrecondition' }], beforeStages: [], afterStages: [] }),
+    plan: () => tasksInOrder('checkPrecondition'),
     tasks: {
       checkPrecondition: {
         run: async ({ input, stage, services }) => {

@@ -85,6 +85,26 @@ class GennakerSqliteDialect extends SqliteDialect {
 }
 
 /**
+ * SQLite answers SQLITE_BUSY to a change of journal mode without calling the busy handler when another
+ * process holds the lock (several processes opening one new file at once), so this waits and retries
+ * itself, up to the busy timeout. Opening is synchronous, hence the blocking wait.
+ */
+function switchToWal(database: BetterSqlite3.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += walRetryMs) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || waited >= busyTimeoutMs) throw error;
+      Atomics.wait(pause, 0, 0, walRetryMs);
+    }
+  }
+}
+
+const walRetryMs = 20;
+
+/**
  * Opens (creating if needed) the embedded database file. WAL lets readers proceed during a write;
  * synchronous=FULL makes every commit durable across power loss, which the engine's promise
  * ("a crash loses nothing") needs.
@@ -96,7 +116,7 @@ export function openSqlite(dataDir: string): { db: Kysely<Tables>; path: string 
     mkdirSync(dataDir, { recursive: true });
     // The busy timeout comes first: switching a new file to WAL needs a lock another process may hold.
     database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
-    database.pragma('journal_mode = WAL');
+    switchToWal(database);
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
   } catch (error) {

@@ -370,6 +370,7 @@ export class LocalCloud {
         void this.refreshBalancers(group);
         this.groupChanged(group);
       },
+      balancersUpdated: (group) => this.refreshBalancers(group),
       instancesChanged: () => this.save(),
       log: (message, details) => this.options.logger.warn(details, message),
     });

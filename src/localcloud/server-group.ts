@@ -10,6 +10,8 @@ export interface ServerGroupHooks {
   allocateInstanceId(): string;
   /** Anything visible changed: health, instances, capacity. */
   changed(group: ServerGroupRuntime): void;
+  /** Resolves once every balancer of the group routes by its current membership (HAProxy is told asynchronously). */
+  balancersUpdated(group: ServerGroupRuntime): Promise<void>;
   /** An instance started or is gone (its pid is remembered for clean-up after a daemon crash). */
   instancesChanged(): void;
   /** A launch failed in a way that is not the instance's fault (no port, spawn error). */
@@ -183,9 +185,13 @@ export class ServerGroupRuntime {
   }
 
   private async stopInstance(instance: Instance): Promise<void> {
-    const wasStopping = instance.stopping;
-    const stopped = instance.stop();
-    if (!wasStopping) this.hooks.changed(this);
-    await stopped;
+    if (!instance.stopping) {
+      instance.stopping = true;
+      this.hooks.changed(this);
+      // Out of every balancer's rotation before the process is signalled, or a balancer that learns of
+      // membership asynchronously could still send it a request. A failed update is logged by the balancer.
+      await this.hooks.balancersUpdated(this).catch(() => undefined);
+    }
+    await instance.stop();
   }
 }

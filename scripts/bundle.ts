@@ -17,7 +17,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'yaml'],
+  external: ['better-sqlite3', 'pg', 'yaml', '@fastify/swagger-ui'],
   // Bundled CommonJS dependencies call require(); an ES module has none until we make one.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
   logLevel: 'warning',

@@ -1,14 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { GennakerError, errorRegistry, type ErrorCode, type ErrorDetail, type ErrorKind } from '../core/errors.js';
-
-/** The one place where error kinds become HTTP status codes. */
-const statusByKind: Record<ErrorKind, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  conflict: 409,
-  unavailable: 503,
-  internal: 500,
-};
+import { GennakerError, errorRegistry, httpStatusByKind, type ErrorCode, type ErrorDetail } from '../core/errors.js';
 
 export interface ErrorBody {
   readonly error: {
@@ -29,16 +20,28 @@ function fromFastifyError(error: FastifyError): { status: number; payload: Error
     return { status: 500, payload: body('GNK_E_INTERNAL', errorRegistry.GNK_E_INTERNAL.title) };
   }
   const details = (error.validation ?? []).map((issue) => ({
-    path: issue.instancePath || undefined,
+    path: fieldPath(error.validationContext, issue.instancePath, issue.params),
     expected: issue.message,
   }));
-  return { status, payload: body('GNK_E_VALIDATION', `${errorRegistry.GNK_E_VALIDATION.title}: ${error.message}`, details) };
+  const message = details.length > 0 ? `${errorRegistry.GNK_E_VALIDATION.title}: ${details.map((detail) => detail.path).join(', ')}` : error.message;
+  return { status, payload: body('GNK_E_VALIDATION', message, details) };
+}
+
+/**
+ * `body.stages.0.name`: where the request went wrong, from the part of the request (body, params,
+ * querystring, headers) and the schema validator's JSON pointer; unknown keys are named themselves.
+ */
+function fieldPath(context: string | undefined, pointer: string, params: Record<string, unknown> | undefined): string {
+  const segments = pointer.split('/').filter((segment) => segment !== '');
+  const unknownKeys = Array.isArray(params?.['keys']) ? (params['keys'] as unknown[]).map(String) : [];
+  if (unknownKeys.length === 1) segments.push(unknownKeys[0] ?? '');
+  return [context ?? 'request', ...segments].join('.');
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | GennakerError, request, reply) => {
     if (error instanceof GennakerError) {
-      const status = statusByKind[error.kind];
+      const status = httpStatusByKind[error.kind];
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       return reply.status(status).send(body(error.code, error.message, error.details));
     }

@@ -1,7 +1,21 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AuditRecorder } from '../core/audit/event.js';
+import type { Engine } from '../engine/engine.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Logger } from '../log/logger.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
+import { installAccessControl, type AccessControl } from './access.js';
 import { installErrorHandling } from './http-errors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
@@ -11,20 +25,45 @@ export interface ApiDependencies {
   readonly version: string;
   readonly logger: Logger;
   readonly inventory: Inventory;
+  readonly engine: Engine;
+  readonly providers: ProviderRegistry;
+  readonly access: AccessControl;
+  readonly audit: AuditRecorder;
 }
+
+/** The Fastify instance routes are registered on: zod schemas validate requests and document them. */
+export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /** Largest request body accepted; pipelines are the largest documents and stay far below it. */
 export const bodyLimitBytes = 1024 * 1024;
 
-export function buildApi({ store, version, logger, inventory }: ApiDependencies): FastifyInstance {
-  const loggerInstance: FastifyBaseLogger = logger;
+export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
-  });
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  registerHealthRoutes(app, { version, store: { engine: store.engine, location: store.location } });
-  registerInventoryRoutes(app, inventory);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gennaker API', version: deps.version, description: 'Everything Gennaker does, over HTTP. See docs/api.md.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (gnk_…), shown once when created' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gennaker_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  installAccessControl(app, deps.access);
+  app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
+  registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
+  registerInventoryRoutes(app, deps.inventory);
   return app;
 }

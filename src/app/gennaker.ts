@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../api/server.js';
+import { openAccessControl } from '../api/access.js';
+import { buildApi, type ApiApp } from '../api/server.js';
 import type { Config } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -20,7 +20,7 @@ export interface RunningGennaker {
   readonly engine: Engine;
   readonly providers: ProviderRegistry;
   readonly inventory: Inventory;
-  readonly api: FastifyInstance;
+  readonly api: ApiApp;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
   stop(): Promise<void>;
@@ -51,11 +51,22 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
   });
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
-  const api = buildApi({ store, version: gennakerVersion, logger, inventory });
+  let api: ApiApp | undefined;
   let url: string;
   try {
+    api = await buildApi({
+      store,
+      version: gennakerVersion,
+      logger,
+      inventory,
+      engine,
+      providers,
+      access: openAccessControl,
+      audit: { record: () => Promise.resolve() },
+    });
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await api?.close();
     retention.stop();
     await engine.stop();
     await inventory.stop();

@@ -2,15 +2,27 @@
  * The one registry of Gennaker error codes. Every error a user can see carries one of these codes;
  * docs/errors.md documents each (a test keeps the two in step). Codes are never reused once retired.
  *
- * `kind` says what sort of failure it is; the HTTP layer maps kinds to status codes in one place
- * (src/api/http-errors.ts), so nothing here knows about HTTP.
+ * `kind` says what sort of failure it is; `httpStatusByKind` below is the one place kinds become HTTP
+ * status codes (the API and the local-cloud daemon both answer with it).
  */
 export type ErrorKind =
   | 'invalid_input'
+  | 'unauthenticated'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'unavailable'
   | 'internal';
+
+export const httpStatusByKind: Readonly<Record<ErrorKind, number>> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
 
 interface ErrorDefinition {
   readonly kind: ErrorKind;
@@ -47,6 +59,8 @@ export const errorRegistry = {
   GNK_E_ARTIFACT_UNAVAILABLE: { kind: 'invalid_input', title: "An artifact's location cannot be used" },
   GNK_E_NO_HEALTHY_BACKEND: { kind: 'unavailable', title: 'A load balancer has no healthy instance to send a request to' },
   GNK_E_LOCALCLOUD_UNAVAILABLE: { kind: 'unavailable', title: 'The local-cloud daemon did not start or does not answer' },
+  GNK_E_UNAUTHENTICATED: { kind: 'unauthenticated', title: 'The request carries no valid credentials' },
+  GNK_E_FORBIDDEN: { kind: 'forbidden', title: 'The caller lacks the permission the request needs' },
   GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -8,13 +8,11 @@ import {
   type CloudChange,
   type LocalCloudInfo,
 } from '../core/cloud/index.js';
-import { GennakerError, type ErrorKind } from '../core/errors.js';
+import { GennakerError, httpStatusByKind } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { LocalCloud } from './local-cloud.js';
 import type { LoadBalancerMetrics } from './metrics.js';
 
-// The daemon's own kind-to-status table: localcloud may not import the control plane's api module.
-const statusByKind: Record<ErrorKind, number> = { invalid_input: 400, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(value);
@@ -42,7 +40,7 @@ export function buildLocalCloudApi({ cloud, metrics, info, logger }: LocalCloudA
 
   app.setErrorHandler((error: FastifyError | GennakerError, request, reply) => {
     if (error instanceof GennakerError) {
-      return reply.status(statusByKind[error.kind]).send({ error: error.toJSON() });
+      return reply.status(httpStatusByKind[error.kind]).send({ error: error.toJSON() });
     }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');

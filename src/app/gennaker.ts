@@ -8,6 +8,9 @@ import { builtInStages } from '../stages/index.js';
 import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { startAudit } from './audit.js';
+import { auditEngineEvents } from './audit-engine.js';
+import { auditedCloudServices } from './audited-cloud-services.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
 import { deployDemo } from './demo-deploy.js';
@@ -40,15 +43,18 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
   const inventory = new Inventory({ store, registry: providers, logger, reconcileIntervalMs: config.inventory.reconcileIntervalMs });
   await inventory.start();
   if (config.demo) await seedDemo(store, logger);
+  const audit = startAudit(config, store, logger);
+  const stages = builtInStages();
   const engine = new Engine({
     store,
-    stages: builtInStages(),
+    stages,
     defaultTimezone: config.engine.defaultTimezone,
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,
-    cloud: cloudServices(inventory, providers, store),
+    cloud: auditedCloudServices(cloudServices(inventory, providers, store), store, audit.trail),
   });
+  const stopAuditingEngine = auditEngineEvents(engine, stages, store, audit.trail, logger);
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
   let api: ApiApp | undefined;
@@ -62,13 +68,15 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       engine,
       providers,
       access: openAccessControl,
-      audit: { record: () => Promise.resolve() },
+      audit: audit.trail,
     });
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await api?.close();
     retention.stop();
     await engine.stop();
+    await stopAuditingEngine();
+    await audit.stop();
     await inventory.stop();
     await providers.close();
     await store.close();
@@ -89,6 +97,8 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       await api.close();
       retention.stop();
       await engine.stop();
+      await stopAuditingEngine();
+      await audit.stop();
       // The local-cloud daemon keeps running, and with it every instance and balancer.
       await inventory.stop();
       await providers.close();

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { startAudit } from './audit.js';
+import type { AuditTrail } from './audit-trail.js';
 import { auditEngineEvents } from './audit-engine.js';
 import { auditedCloudServices } from './audited-cloud-services.js';
 import { cloudServices } from './cloud-services.js';
@@ -24,6 +25,7 @@ export interface RunningGennaker {
   readonly providers: ProviderRegistry;
   readonly inventory: Inventory;
   readonly api: ApiApp;
+  readonly audit: AuditTrail;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     providers,
     inventory,
     api,
+    audit: audit.trail,
     url,
     stop: async () => {
       await api.close();

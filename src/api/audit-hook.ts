@@ -92,6 +92,14 @@ export function targetOf(template: string, params: Readonly<Record<string, strin
   return { type: singular(resource), id: stringField(body, 'name', 'id') ?? stringField(response, 'name', 'id') ?? '' };
 }
 
+/** The execution a route under `/api/executions/:id` acts on. */
+export function executionIdOf(template: string, params: Readonly<Record<string, string>>): string | undefined {
+  const segments = segmentsOf(template);
+  const at = segments.indexOf('executions');
+  const parameter = segments[at + 1];
+  return at >= 0 && parameter !== undefined && isParameter(parameter) ? params[parameter.slice(1)] : undefined;
+}
+
 /**
  * Records every successful mutating request in the audit trail before the client hears of it: in
  * onSend, so a response that says "done" means the audit event is durable too (if recording fails
@@ -106,7 +114,7 @@ export function installAuditHook(app: FastifyInstance, audit: AuditRecorder): vo
     const change = request.auditChange ?? {};
     const target = hint?.target?.(request) ?? targetOf(template, params, request.body, parsedPayload(payload));
     const application = change.application ?? params['application'] ?? (target.type === 'application' ? target.id : stringField(request.body, 'application'));
-    const executionId = change.executionId ?? (target.type === 'execution' ? target.id : undefined);
+    const executionId = change.executionId ?? executionIdOf(template, params);
     await audit.record({
       actor: request.principal?.name ?? 'anonymous',
       action: hint?.action ?? actionOf(request.method, template),

@@ -76,14 +76,15 @@ for (const fixture of engineFixtures()) {
       }
     });
 
-    test('a sink cursor starts at 0 and remembers the last delivered seq', async () => {
+    test('a sink cursor starts at 0 and remembers the furthest delivered seq', async () => {
       const store = await openAt(await fixture.freshLocation());
       try {
         assert.equal(await store.audit.sinkCursor('webhook'), 0);
         await store.audit.advanceSinkCursor('webhook', 3);
         await store.audit.advanceSinkCursor('webhook', 7);
         await store.audit.advanceSinkCursor('other', 1);
-        assert.equal(await store.audit.sinkCursor('webhook'), 7);
+        await store.audit.advanceSinkCursor('webhook', 5);
+        assert.equal(await store.audit.sinkCursor('webhook'), 7, 'never moves back');
         assert.equal(await store.audit.sinkCursor('other'), 1);
       } finally {
         await store.close();

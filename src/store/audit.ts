@@ -129,11 +129,17 @@ export class AuditRepository {
     return row ? Number(row.seq) : 0;
   }
 
+  /** Moves the cursor forward only: processes sharing the database each deliver, and a slower one must not pull it back. */
   async advanceSinkCursor(sink: string, seq: number): Promise<void> {
     await this.db
       .insertInto('audit_sink_cursors')
       .values({ sink, seq })
-      .onConflict((conflict) => conflict.column('sink').doUpdateSet({ seq }))
+      .onConflict((conflict) =>
+        conflict
+          .column('sink')
+          .doUpdateSet({ seq: (update) => update.ref('excluded.seq') })
+          .where('audit_sink_cursors.seq', '<', (where) => where.ref('excluded.seq')),
+      )
       .execute();
   }
 }

@@ -215,6 +215,22 @@ describe('the audit hook and GET /api/audit', () => {
   });
 });
 
+describe('an audit trail that cannot write', () => {
+  test('turns the success of a write into an error, so no change is reported done unrecorded', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gennaker-audit-fail-'));
+    const api = await startAuditedApi(dataDir);
+    try {
+      await api.store.db.schema.dropTable('audit_events').execute();
+      const response = await apiRequest(api.url, 'POST', '/api/applications', { headers: { authorization: 'Bearer root' }, body: { name: 'shop', owner: 'ops' } });
+      assert.equal(response.status, 500);
+      assert.deepEqual(response.body, { error: { code: 'GNK_E_INTERNAL', message: 'Unexpected internal error', details: [] } });
+    } finally {
+      await api.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** An HTTP receiver that answers 503 to its first `failures` deliveries, then accepts, resolving `until` once it holds every seq up to a number. */
 class Receiver {
   readonly deliveries: AuditEvent[] = [];

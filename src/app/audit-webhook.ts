@@ -41,9 +41,7 @@ export class AuditWebhookSink {
   }
 
   start(): void {
-    this.#loop ??= this.#run().catch((error: unknown) => {
-      if (!this.#abort.signal.aborted) this.#logger.error({ err: error }, 'the audit webhook sink stopped');
-    });
+    this.#loop ??= this.#run();
   }
 
   /** A new event is stored: deliver it without waiting for the next idle check. */
@@ -58,7 +56,23 @@ export class AuditWebhookSink {
     await this.#loop;
   }
 
+  /** Runs until stopped; a store that fails (a restarting database) is retried like the endpoint is. */
   async #run(): Promise<void> {
+    for (let storeFailures = 0; !this.#abort.signal.aborted; ) {
+      try {
+        await this.#deliverStored();
+        return;
+      } catch (error) {
+        if (this.#abort.signal.aborted) return;
+        storeFailures++;
+        const delayMs = retryDelayMs(storeFailures, this.#options.minRetryMs, this.#options.maxRetryMs);
+        this.#logger.warn({ err: error, retryInMs: delayMs }, 'the audit webhook sink cannot read the store; retrying');
+        await this.#sleep(delayMs, { wakeable: false });
+      }
+    }
+  }
+
+  async #deliverStored(): Promise<void> {
     let cursor = await this.#store.audit.sinkCursor(webhookSink);
     while (!this.#abort.signal.aborted) {
       this.#pending = false;

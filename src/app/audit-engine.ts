@@ -12,20 +12,21 @@ import type { Store } from '../store/store.js';
  */
 export function auditEngineEvents(engine: Engine, stages: readonly StageDefinition<unknown>[], store: Store, audit: AuditRecorder, logger: Logger): () => Promise<void> {
   const infrastructureStageTypes = new Set(stages.filter((stage) => stage.changesInfrastructure === true).map((stage) => stage.type));
-  const underWay = new Set<Promise<void>>();
+  // One after another, so the trail lists them in the order the engine published them.
+  let tail = Promise.resolve();
   const listener = (event: EngineEvent): void => {
     if (!mayBeAudited(event)) return;
-    const recording = (async () => {
-      const state = await store.executions.load(event.executionId);
-      const input = state && executionAuditEvent(event, state, infrastructureStageTypes);
-      if (input) await audit.record(input);
-    })().catch((error: unknown) => logger.error({ err: error, event }, 'could not record an execution event in the audit trail'));
-    underWay.add(recording);
-    void recording.then(() => underWay.delete(recording));
+    tail = tail
+      .then(async () => {
+        const state = await store.executions.load(event.executionId);
+        const input = state && executionAuditEvent(event, state, infrastructureStageTypes);
+        if (input) await audit.record(input);
+      })
+      .catch((error: unknown) => logger.error({ err: error, event }, 'could not record an execution event in the audit trail'));
   };
   engine.events.on('event', listener);
   return async () => {
     engine.events.off('event', listener);
-    await Promise.all(underWay);
+    await tail;
   };
 }

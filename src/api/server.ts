@@ -16,7 +16,9 @@ import type { Logger } from '../log/logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
+import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling } from './http-errors.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
 
@@ -62,8 +64,10 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   installAccessControl(app, deps.access);
+  installAuditHook(app, deps.audit);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
   registerInventoryRoutes(app, deps.inventory);
+  registerAuditRoutes(app, { store: deps.store, access: deps.access });
   return app;
 }

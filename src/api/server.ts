@@ -18,7 +18,13 @@ import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
 import { installErrorHandling } from './http-errors.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerApplicationRoutes } from './routes/applications.js';
+import { registerExecutionRoutes } from './routes/executions.js';
+import { registerFreezeRoutes } from './routes/freezes.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
+import { registerOperationRoutes } from './routes/operations.js';
+import { registerPipelineRoutes } from './routes/pipelines.js';
+import { registerQuarantineRoutes } from './routes/quarantine.js';
 
 export interface ApiDependencies {
   readonly store: Store;
@@ -64,6 +70,12 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   installAccessControl(app, deps.access);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
-  registerInventoryRoutes(app, deps.inventory);
+  registerApplicationRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
+  registerExecutionRoutes(app, deps);
+  registerOperationRoutes(app, deps);
+  registerInventoryRoutes(app, deps);
+  registerFreezeRoutes(app, deps);
+  registerQuarantineRoutes(app, deps);
   return app;
 }

@@ -2,22 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Principal } from '../src/core/auth/model.js';
 import { roleAccess, startApiHarness, type ApiHarness } from './support/api-harness.js';
-import { startApiServer, type ApiResponse, type ApiServer } from './support/api-server.js';
-
-interface ErrorBody {
-  error: { code: string; message: string; details: { path?: string }[] };
-}
-
-function errorOf(response: ApiResponse, status: number, code: string): ErrorBody['error'] {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  const body = response.body as ErrorBody;
-  assert.equal(body.error.code, code);
-  return body.error;
-}
-
-function paths(response: ApiResponse): (string | undefined)[] {
-  return (response.body as ErrorBody).error.details.map((detail) => detail.path);
-}
+import { errorOf, paths } from './support/api-assertions.js';
+import { startApiServer, type ApiServer } from './support/api-server.js';
 
 const checkout = { name: 'checkout', email: 'team@example.com', owner: 'payments', description: 'Takes the money', permissions: { READ: ['dev'], WRITE: ['ops'] } };
 

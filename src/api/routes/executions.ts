@@ -80,7 +80,8 @@ const judgmentBody = z.strictObject({
   input: z.string().optional(),
 });
 
-const cancelBody = z.strictObject({ reason: z.string().min(1).max(1000).optional() }).optional();
+// A POST without a body reaches validation as null.
+const cancelBody = z.strictObject({ reason: z.string().min(1).max(1000).optional() }).nullish();
 
 export function registerExecutionRoutes(app: ApiApp, deps: ApiDependencies): void {
   const { store, engine, access } = deps;
@@ -115,7 +116,7 @@ export function registerExecutionRoutes(app: ApiApp, deps: ApiDependencies): voi
         tags,
         summary: 'Run a saved pipeline (needs EXECUTE on its application and WRITE on every account its stages name)',
         params: idParams,
-        body: z.strictObject({ parameters: z.record(z.string(), z.unknown()).optional() }).optional(),
+        body: z.strictObject({ parameters: z.record(z.string(), z.unknown()).optional() }).nullish(),
         response: { 201: startedSchema, ...errorResponses },
       },
     },

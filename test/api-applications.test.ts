@@ -26,6 +26,22 @@ describe('applications API', () => {
     errorOf(await server.request('POST', '/api/applications', { body: checkout }), 409, 'GNK_E_ALREADY_EXISTS');
   });
 
+  test('the OpenAPI document describes every resource route with its parameters', async () => {
+    const document = (await server.request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    for (const path of [
+      '/api/applications/{application}',
+      '/api/pipelines/{id}/revisions/{revision}/restore',
+      '/api/executions/{id}/stages/{stageId}/judgment',
+      '/api/applications/{application}/operations',
+      '/api/applications/{application}/serverGroups/{account}/{region}/{name}',
+      '/api/freezes/{id}',
+      '/api/applications/{application}/quarantine/{artifact}/{version}',
+    ]) {
+      assert.ok(document.paths[path], `${path} is documented`);
+    }
+    assert.deepEqual(Object.keys(document.paths['/api/applications/{application}'] ?? {}).sort(), ['delete', 'get', 'patch', 'put']);
+  });
+
   test('bad input is refused naming the field: unknown fields, invalid names, bad e-mail, bad traffic guards', async () => {
     const unknown = await server.request('POST', '/api/applications', { body: { ...checkout, name: 'other', colour: 'blue' } });
     errorOf(unknown, 400, 'GNK_E_VALIDATION');

@@ -1,29 +1,14 @@
 import { z } from 'zod';
-import type { Principal } from '../../core/auth/model.js';
 import { GennakerError } from '../../core/errors.js';
 import type { ExecutionState, Stage } from '../../core/execution/index.js';
 import { checkJudgment, judgmentStatuses } from '../../core/execution/judgment-answer.js';
 import { executionStatuses } from '../../core/execution/status.js';
-import { accountsNamed, type StageFields } from '../../core/pipeline/accounts-named.js';
-import { builtInStageTypes } from '../../core/pipeline/stage-types/built-in.js';
+import type { StageFields } from '../../core/pipeline/accounts-named.js';
 import type { ExecutionPosition } from '../../store/executions.js';
-import { forbidden, principalOf, type AccessControl } from '../access.js';
+import { forbidden, principalOf } from '../access.js';
+import { requireAccountWrite } from './account-write.js';
 import type { ApiApp, ApiDependencies } from '../server.js';
 import { errorResponses, executionApplication, idParams, pipelineApplication } from './shared.js';
-
-/**
- * The caller needs WRITE on every account the stages name literally. An account given by an expression
- * is only known when its stage runs; the stage checks nothing then (the run-time check is not built yet:
- * see docs/api.md, "Executions"), so pipelines that pick accounts by expression rely on EXECUTE alone.
- */
-export function requireAccountWrite(access: AccessControl, principal: Principal, stages: readonly StageFields[]): void {
-  for (const account of accountsNamed(stages, builtInStageTypes)) {
-    if (!access.canAccount(principal, account, 'WRITE')) {
-      const error = forbidden(principal, `WRITE on account ${account}`);
-      throw new GennakerError(error.code, `${error.message}, which a stage deploys to`, [{ path: 'account', expected: `WRITE on account ${account}`, account }]);
-    }
-  }
-}
 
 const executionSchema = z.object({
   execution: z.looseObject({ id: z.string(), application: z.string(), status: z.enum(executionStatuses) }),
@@ -47,7 +32,7 @@ const statusFilter = z.preprocess(
   z.array(z.enum(executionStatuses, { error: `expected execution statuses: ${executionStatuses.join(', ')}` })),
 );
 
-export const maximumPageSize = 200;
+const maximumPageSize = 200;
 
 const listQuery = z.strictObject({
   application: z.string().min(1).optional(),

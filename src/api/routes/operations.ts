@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GennakerError } from '../../core/errors.js';
 import { principalOf } from '../access.js';
 import type { ApiApp, ApiDependencies } from '../server.js';
-import { requireAccountWrite } from './executions.js';
+import { requireAccountWrite } from './account-write.js';
 import { applicationInPath, applicationParams, errorResponses } from './shared.js';
 
 const stepSchema = z.strictObject({

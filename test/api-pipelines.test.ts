@@ -60,6 +60,9 @@ describe('pipelines API', () => {
     const otherApplication = await server.request('POST', '/api/applications/shop/pipelines', { body: { ...waitPipeline(1), name: 'x', application: 'billing' } });
     assert.deepEqual(paths(otherApplication), ['body.application']);
     errorOf(await server.request('POST', '/api/applications/shop/pipelines', { body: [] }), 400, 'GNK_E_VALIDATION');
+    assert.deepEqual(paths(await server.request('POST', '/api/applications/shop/pipelines', { body: { ...waitPipeline(1), name: 'y', id: 'a/b' } })), ['body.id']);
+    const chosen = bodyOf<SavedPipeline>(await server.request('POST', '/api/applications/shop/pipelines', { body: { ...waitPipeline(1), name: 'z', id: 'deploy-prod.1' } }), 201);
+    assert.equal(chosen.id, 'deploy-prod.1');
     errorOf(await server.request('POST', '/api/applications/nosuch/pipelines', { body: waitPipeline(1) }), 404, 'GNK_E_NOT_FOUND');
   });
 

@@ -51,6 +51,14 @@ function toBody(saved: StoredPipelineConfig, latest: PipelineRevision | undefine
   };
 }
 
+/** A pipeline id the caller chooses ends up in URLs: letters, digits, `.`, `_` and `-` only. */
+function pipelineId(given: unknown): string {
+  if (typeof given === 'string' && /^[A-Za-z0-9._-]{1,200}$/.test(given)) return given;
+  throw new GennakerError('GNK_E_VALIDATION', 'a pipeline id has letters, digits, ".", "_" and "-" only (or leave it out for a generated one)', [
+    { path: 'body.id', expected: 'letters, digits, ".", "_" and "-", at most 200' },
+  ]);
+}
+
 /** A field the path fixes may be repeated in the body, but not contradicted. */
 function agreeing(document: Readonly<Record<string, unknown>>, field: 'application' | 'id', fixed: string): void {
   const given = document[field];
@@ -127,8 +135,7 @@ export function registerPipelineRoutes(app: ApiApp, deps: ApiDependencies): void
         throw new GennakerError('GNK_E_NOT_FOUND', `application '${application}' does not exist`, [{ path: 'params.application' }]);
       }
       agreeing(request.body, 'application', application);
-      const given = request.body['id'];
-      const id = typeof given === 'string' && given !== '' ? given : randomUUID();
+      const id = request.body['id'] === undefined ? randomUUID() : pipelineId(request.body['id']);
       if (await store.pipelineConfigs.get(id)) throw new GennakerError('GNK_E_ALREADY_EXISTS', `pipeline ${id} already exists`, [{ path: 'body.id' }]);
       const saved = await save({ id, application, written: request.body, author: principalOf(request).name });
       return reply.status(201).header('etag', `"${saved.revision}"`).send(saved);

@@ -129,6 +129,19 @@ describe('executions API', () => {
     errorOf(await server.request('POST', `/api/executions/${id}/stages/${waitStage.id}/judgment`, { body: { judgmentStatus: 'continue' } }), 409, 'GNK_E_OPERATION_REFUSED');
   });
 
+  test('of two answers racing for one judgment, exactly one is taken', async () => {
+    const id = await run(await savePipeline('race', [{ refId: '1', type: 'manualJudgment' }]));
+    const state = await until(id, stageRunning('1'), 'the judgment waiting');
+    const path = `/api/executions/${id}/stages/${state.stages[0]!.id}/judgment`;
+    const answers = await Promise.all([
+      server.request('POST', path, { body: { judgmentStatus: 'continue' } }),
+      server.request('POST', path, { body: { judgmentStatus: 'stop' } }),
+    ]);
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409]);
+    const taken = answers[0]!.status === 200 ? 'SUCCEEDED' : 'TERMINAL';
+    assert.equal((await finished(id)).execution.status, taken);
+  });
+
   test('an ad-hoc operation runs its steps in order as an orchestration', async () => {
     const started = await server.request('POST', '/api/applications/runner/operations', {
       body: { description: 'Two quick waits', steps: [{ type: 'wait', context: { waitTime: 0 } }, { type: 'wait', name: 'second', context: { waitTime: 0 } }] },

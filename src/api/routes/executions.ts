@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GennakerError } from '../../core/errors.js';
-import type { ExecutionState, Stage } from '../../core/execution/index.js';
+import type { ExecutionState } from '../../core/execution/index.js';
 import { checkJudgment, judgmentStatuses } from '../../core/execution/judgment-answer.js';
 import { executionStatuses } from '../../core/execution/status.js';
 import type { StageFields } from '../../core/pipeline/accounts-named.js';
@@ -86,11 +86,12 @@ export function registerExecutionRoutes(app: ApiApp, deps: ApiDependencies): voi
     return { execution: { ...execution }, stages: stages.map((stage) => ({ ...stage })) };
   }
 
-  async function existingStage(id: string, stageId: string): Promise<{ state: ExecutionState; stage: Stage }> {
+  /** 404 unless the execution has this stage. */
+  async function requireStage(id: string, stageId: string): Promise<void> {
     const state = await loaded(id);
-    const stage = state.stages.find((candidate) => candidate.id === stageId);
-    if (!stage) throw new GennakerError('GNK_E_NOT_FOUND', `execution ${id} has no stage ${stageId}`, [{ path: 'params.stageId' }]);
-    return { state, stage };
+    if (!state.stages.some((stage) => stage.id === stageId)) {
+      throw new GennakerError('GNK_E_NOT_FOUND', `execution ${id} has no stage ${stageId}`, [{ path: 'params.stageId' }]);
+    }
   }
 
   app.post(
@@ -193,7 +194,7 @@ export function registerExecutionRoutes(app: ApiApp, deps: ApiDependencies): voi
       },
       async (request) => {
         const { id, stageId } = request.params;
-        await existingStage(id, stageId);
+        await requireStage(id, stageId);
         const user = principalOf(request).name;
         await (action === 'restart' ? engine.restartStage(id, stageId, user) : engine.skipStage(id, stageId, user));
         return existing(id);
@@ -210,13 +211,14 @@ export function registerExecutionRoutes(app: ApiApp, deps: ApiDependencies): voi
     async (request) => {
       const { id, stageId } = request.params;
       const principal = principalOf(request);
-      const { state, stage } = await existingStage(id, stageId);
-      checkJudgment(state, stage, principal, request.body);
-      await engine.patchStage(id, stageId, {
-        judgmentStatus: request.body.judgmentStatus,
-        ...(request.body.input !== undefined && { judgmentInput: request.body.input }),
-        lastModifiedBy: principal.name,
-      });
+      await requireStage(id, stageId);
+      const answer = request.body;
+      await engine.patchStage(
+        id,
+        stageId,
+        { judgmentStatus: answer.judgmentStatus, ...(answer.input !== undefined && { judgmentInput: answer.input }), lastModifiedBy: principal.name },
+        (stage, execution) => checkJudgment(execution, stage, principal, answer),
+      );
       return existing(id);
     },
   );

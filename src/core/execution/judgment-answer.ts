@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/model.js';
 import { GennakerError } from '../errors.js';
-import type { ExecutionState, Stage } from './model.js';
+import type { Execution, Stage } from './model.js';
 
 export const judgmentStatuses = ['continue', 'stop'] as const;
 
@@ -24,7 +24,7 @@ function roleList(value: unknown): string[] {
 }
 
 /** Throws unless the stage is a manual judgment waiting for this caller's answer. */
-export function checkJudgment(state: ExecutionState, stage: Stage, principal: Principal, answer: JudgmentAnswer): void {
+export function checkJudgment(execution: Execution, stage: Stage, principal: Principal, answer: JudgmentAnswer): void {
   const waiting = stage.type === 'manualJudgment' && stage.status === 'RUNNING' && stage.context['judgmentStatus'] === undefined;
   if (!waiting) {
     throw new GennakerError('GNK_E_OPERATION_REFUSED', `stage ${stage.id} is not a manual judgment waiting for an answer (it is a ${stage.type} stage, ${stage.status})`, [
@@ -39,7 +39,7 @@ export function checkJudgment(state: ExecutionState, stage: Stage, principal: Pr
   if (!principal.admin && required.length > 0 && !principal.roles.some((role) => required.includes(role))) {
     throw new GennakerError('GNK_E_FORBIDDEN', `${principal.name} lacks one of the roles ${required.join(', ')}, which this judgment requires`, [{ path: 'requiredJudgmentRoles', expected: required.join(', ') }]);
   }
-  if (stage.context['preventSelfApproval'] === true && answer.judgmentStatus === 'continue' && state.execution.trigger.user === principal.name) {
+  if (stage.context['preventSelfApproval'] === true && answer.judgmentStatus === 'continue' && execution.trigger.user === principal.name) {
     throw new GennakerError('GNK_E_FORBIDDEN', `${principal.name} started this execution and this judgment prevents self-approval; someone else must continue it`, [{ path: 'preventSelfApproval', expected: 'an approver other than the one who started the execution' }]);
   }
 }

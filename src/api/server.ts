@@ -20,7 +20,13 @@ import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling } from './http-errors.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerApplicationRoutes } from './routes/applications.js';
+import { registerExecutionRoutes } from './routes/executions.js';
+import { registerFreezeRoutes } from './routes/freezes.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
+import { registerOperationRoutes } from './routes/operations.js';
+import { registerPipelineRoutes } from './routes/pipelines.js';
+import { registerQuarantineRoutes } from './routes/quarantine.js';
 
 export interface ApiDependencies {
   readonly store: Store;
@@ -67,7 +73,13 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   installAuditHook(app, deps.audit);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
-  registerInventoryRoutes(app, deps.inventory);
+  registerApplicationRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
+  registerExecutionRoutes(app, deps);
+  registerOperationRoutes(app, deps);
+  registerInventoryRoutes(app, deps);
+  registerFreezeRoutes(app, deps);
+  registerQuarantineRoutes(app, deps);
   registerAuditRoutes(app, { store: deps.store, access: deps.access });
   return app;
 }

@@ -13,8 +13,10 @@ import {
   type ExecutionBlueprint,
   orchestrationBlueprint,
   type OrchestrationStep,
+  type Execution,
   type ExecutionState,
   patchStageContext,
+  type Stage,
   pauseExecution,
   redrive,
   restartStage,
@@ -262,9 +264,22 @@ export class Engine {
     return this.#operate(executionId, (draft) => skipStage(draft, stageId, user));
   }
 
-  /** Merges operator input into a running stage's context (a judgment, skipRemainingWait) and wakes it. */
-  patchStage(executionId: string, stageId: string, patch: Readonly<Record<string, unknown>>): Promise<void> {
-    return this.#operate(executionId, (draft) => patchStageContext(draft, stageId, patch));
+  /**
+   * Merges operator input into a running stage's context (a judgment, skipRemainingWait) and wakes it.
+   * `accept` sees the stage as it is on the execution's actor and throws to refuse, so of two answers
+   * racing for one judgment only the first is taken.
+   */
+  patchStage(
+    executionId: string,
+    stageId: string,
+    patch: Readonly<Record<string, unknown>>,
+    accept?: (stage: Stage, execution: Execution) => void,
+  ): Promise<void> {
+    return this.#operate(executionId, (draft) => {
+      const stage = draft.findStage(stageId);
+      if (stage && accept) accept(stage, draft.execution);
+      return patchStageContext(draft, stageId, patch);
+    });
   }
 
   #operate(executionId: string, action: (draft: Draft) => OperatorRefusal): Promise<void> {

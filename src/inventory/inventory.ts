@@ -109,6 +109,14 @@ export class Inventory {
     return this.index.serverGroup(account, region, name);
   }
 
+  serverGroupsOf(application: string): ServerGroup[] {
+    return this.index.serverGroupsOf(application);
+  }
+
+  loadBalancersOf(application: string): LoadBalancer[] {
+    return this.index.loadBalancersOf(application);
+  }
+
   loadBalancer(account: string, region: string, name: string): LoadBalancer | undefined {
     return this.index.loadBalancer(account, region, name);
   }

@@ -15,6 +15,14 @@ export interface ExecutionQuery {
   readonly from?: number;
   readonly to?: number;
   readonly limit?: number;
+  /** Only executions after this one in the listing order (newest first): the cursor of the previous page. */
+  readonly after?: ExecutionPosition;
+}
+
+/** Where an execution sits in the listing order: build time, then id, both descending. */
+export interface ExecutionPosition {
+  readonly buildTime: number;
+  readonly id: string;
 }
 
 export interface ExecutionSummary {
@@ -46,6 +54,12 @@ export class ExecutionRepository {
     return { execution, stages: stageRows.map((stageRow) => JSON.parse(stageRow.body) as Stage) };
   }
 
+  /** The application an execution belongs to, without loading it. */
+  async applicationOf(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('executions').select('application').where('id', '=', id).executeTakeFirst();
+    return row?.application;
+  }
+
   async list(query: ExecutionQuery): Promise<ExecutionSummary[]> {
     let select = this.db
       .selectFrom('executions')
@@ -58,6 +72,12 @@ export class ExecutionRepository {
     if (query.statuses !== undefined && query.statuses.length > 0) select = select.where('status', 'in', [...query.statuses]);
     if (query.from !== undefined) select = select.where('build_time', '>=', query.from);
     if (query.to !== undefined) select = select.where('build_time', '<=', query.to);
+    const after = query.after;
+    if (after !== undefined) {
+      select = select.where((eb) =>
+        eb.or([eb('build_time', '<', after.buildTime), eb.and([eb('build_time', '=', after.buildTime), eb('id', '<', after.id)])]),
+      );
+    }
     const rows = await select.execute();
     return rows.map((row) => ({
       id: row.id,

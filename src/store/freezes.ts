@@ -24,6 +24,12 @@ export class FreezeRepository {
     await this.db.updateTable('freezes').set({ lifted_at: at, lifted_by: by }).where('id', '=', id).where('lifted_at', 'is', null).execute();
   }
 
+  /** A freeze, lifted or not. */
+  async get(id: string): Promise<Freeze | undefined> {
+    const row = await this.db.selectFrom('freezes').select('body').where('id', '=', id).executeTakeFirst();
+    return row ? (JSON.parse(row.body) as Freeze) : undefined;
+  }
+
   /** Freezes not lifted; the pure rules decide which of them apply at a given moment. */
   async unlifted(): Promise<Freeze[]> {
     const rows = await this.db.selectFrom('freezes').select('body').where('lifted_at', 'is', null).execute();

@@ -22,6 +22,16 @@ export interface PipelineConfigTable {
   updated_at: number;
 }
 
+export interface PipelineConfigRevisionTable {
+  pipeline_config_id: string;
+  /** The pipeline's version this save produced. */
+  revision: number;
+  /** JSON: the pipeline as its author wrote it (what the API shows, diffs and restores). */
+  body: string;
+  author: string;
+  created_at: number;
+}
+
 export interface ExecutionTable {
   id: string;
   type: string;
@@ -121,6 +131,7 @@ export interface AuditSinkCursorTable {
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
+  pipeline_config_revisions: PipelineConfigRevisionTable;
   executions: ExecutionTable;
   stages: StageTable;
   queue_messages: QueueMessageTable;

@@ -62,3 +62,8 @@ export function nextSequence(latest: number | undefined, taken: ReadonlySet<numb
   }
   return undefined;
 }
+
+/** The application a load balancer belongs to: the start of its name, as Spinnaker reads it (Frigga). */
+export function loadBalancerApplication(name: string): string {
+  return parseMoniker(name)?.app ?? name;
+}

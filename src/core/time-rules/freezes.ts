@@ -46,7 +46,7 @@ const epochMs = z
   .int({ error: 'expected epoch milliseconds' })
   .min(0, { error: 'expected epoch milliseconds' });
 
-const scopeSchema = z.discriminatedUnion(
+export const freezeScopeSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ kind: z.literal('global') }),
@@ -59,7 +59,7 @@ const scopeSchema = z.discriminatedUnion(
 export const freezeSchema = z
   .strictObject({
     id: name('a freeze id'),
-    scope: scopeSchema,
+    scope: freezeScopeSchema,
     reason: name('a reason people will read'),
     createdBy: name('who created the freeze'),
     startsAtMs: epochMs,

@@ -12,6 +12,7 @@ export {
   describeFreeze,
   freezeDecision,
   freezeSchema,
+  freezeScopeSchema,
   parseFreeze,
   type Freeze,
   type FreezeDecision,

@@ -6,6 +6,7 @@ import * as m0004 from './0004-inventory.js';
 import * as m0005 from './0005-quarantine.js';
 import * as m0006 from './0006-effect-claims.js';
 import * as m0008 from './0008-audit.js';
+import * as m0009 from './0009-pipeline-revisions.js';
 
 /**
  * Every schema version in order. Names sort lexically in apply order; a released migration is never
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-quarantine': m0005,
   '0006-effect-claims': m0006,
   '0008-audit': m0008,
+  '0009-pipeline-revisions': m0009,
 };

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -16,9 +17,14 @@ import type { Logger } from '../log/logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
+import type { AuthSettings } from './auth/settings.js';
 import { installErrorHandling } from './http-errors.js';
+import { recordRoutes } from './route-table.js';
+import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerUserRoutes } from './routes/users.js';
 
 export interface ApiDependencies {
   readonly store: Store;
@@ -29,6 +35,7 @@ export interface ApiDependencies {
   readonly providers: ProviderRegistry;
   readonly access: AccessControl;
   readonly audit: AuditRecorder;
+  readonly auth: AuthSettings;
 }
 
 /** The Fastify instance routes are registered on: zod schemas validate requests and document them. */
@@ -61,9 +68,14 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(cookie);
+  recordRoutes(app);
   installAccessControl(app, deps.access);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
   registerInventoryRoutes(app, deps.inventory);
+  registerAuthRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
+  registerUserRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
+  registerTokenRoutes(app, { store: deps.store, audit: deps.audit });
   return app;
 }

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { openAccessControl } from '../api/access.js';
+import { storeAccessControl } from '../api/auth/access-control.js';
+import { authSettingsFrom } from '../api/auth/settings.js';
 import { buildApi, type ApiApp } from '../api/server.js';
 import type { Config } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
@@ -10,6 +14,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
+import { ensureInitialAdmin, initialAdminPasswordFileName } from './initial-admin.js';
 import { deployDemo } from './demo-deploy.js';
 import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
@@ -23,6 +28,8 @@ export interface RunningGennaker {
   readonly api: ApiApp;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
+  /** With authentication on, where the first administrator's password is while that file exists. */
+  readonly initialAdmin?: { readonly passwordFile: string; readonly createdNow: boolean };
   stop(): Promise<void>;
 }
 
@@ -51,9 +58,18 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
   });
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
+  const authSettings = authSettingsFrom(config);
   let api: ApiApp | undefined;
   let url: string;
+  let initialAdmin: RunningGennaker['initialAdmin'];
   try {
+    if (config.auth.enabled) {
+      const createdNow = await ensureInitialAdmin(store, config.auth.adminRole, config.dataDir, logger);
+      const passwordFile = join(config.dataDir, initialAdminPasswordFileName);
+      if (existsSync(passwordFile)) initialAdmin = { passwordFile, createdNow };
+    } else {
+      logger.warn('authentication is OFF (--insecure-no-auth): every caller is an administrator');
+    }
     api = await buildApi({
       store,
       version: gennakerVersion,
@@ -61,8 +77,9 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       inventory,
       engine,
       providers,
-      access: openAccessControl,
+      access: config.auth.enabled ? storeAccessControl(store, authSettings) : openAccessControl,
       audit: { record: () => Promise.resolve() },
+      auth: authSettings,
     });
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
@@ -85,6 +102,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     inventory,
     api,
     url,
+    initialAdmin,
     stop: async () => {
       await api.close();
       retention.stop();

@@ -5,6 +5,7 @@ import { storeAccessControl } from '../api/auth/access-control.js';
 import { authSettingsFrom } from '../api/auth/settings.js';
 import { buildApi, type ApiApp } from '../api/server.js';
 import type { Config } from '../config/schema.js';
+import type { AuditRecorder } from '../core/audit/event.js';
 import { Engine } from '../engine/engine.js';
 import { Inventory } from '../inventory/inventory.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -20,6 +21,11 @@ import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.
 import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
 
+export interface StartOptions extends LocalCloudConnectOptions {
+  /** Where audit events go; until the audit trail is wired here, tests pass a recorder to observe them. */
+  readonly audit?: AuditRecorder;
+}
+
 export interface RunningGennaker {
   readonly store: Store;
   readonly engine: Engine;
@@ -34,7 +40,7 @@ export interface RunningGennaker {
 }
 
 /** The composition root: opens the store, builds the API, listens. Nothing else wires modules together. */
-export async function startGennaker(config: Config, logger: Logger, options: LocalCloudConnectOptions = {}): Promise<RunningGennaker> {
+export async function startGennaker(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningGennaker> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.db.url?.reveal() });
   logger.info({ engine: store.engine, location: store.location }, 'store ready');
   let providers: ProviderRegistry;
@@ -78,7 +84,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       engine,
       providers,
       access: config.auth.enabled ? storeAccessControl(store, authSettings) : openAccessControl,
-      audit: { record: () => Promise.resolve() },
+      audit: options.audit ?? { record: () => Promise.resolve() },
       auth: authSettings,
     });
     url = await api.listen({ host: config.server.host, port: config.server.port });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startGennaker, type RunningGennaker } from '../../src/app/gennaker.js';
 import { initialAdminPasswordFileName, initialAdminUser } from '../../src/app/initial-admin.js';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log/logger.js';
+import type { AuditRecorder } from '../../src/core/audit/event.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
 
 export interface ApiServer {
   readonly url: string;
@@ -20,6 +21,11 @@ export interface ApiServer {
   /** Logs in and answers the `gennaker_session=…` cookie to send as a Cookie header. */
   login(username: string, password: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  readonly logger?: Logger;
+  readonly audit?: AuditRecorder;
 }
 
 export interface ApiRequestOptions {
@@ -38,12 +44,14 @@ export interface ApiResponse {
 
 /**
  * Gennaker in this process on a free loopback port with a throwaway data directory (SQLite unless
- * `db` is given), the local cloud off unless asked for. Extra settings go in as command-line flags would.
+ * `db` is given), the local cloud off unless asked for. Extra settings go in as command-line flags would
+ * (`{ insecureNoAuth: true }` turns authentication off). With authentication on, `adminToken()` and
+ * `userToken(name, roles)` give credentials.
  */
-export async function startApiServer(flags: Readonly<Record<string, unknown>> = {}): Promise<ApiServer> {
+export async function startApiServer(flags: Readonly<Record<string, unknown>> = {}, options: ApiServerOptions = {}): Promise<ApiServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gennaker-api-'));
   const config = loadConfig({ flags: { data: dataDir, port: 0, localCloud: 'off', ...flags }, env: {}, cwd: dataDir });
-  const gennaker = await startGennaker(config, createLogger('silent'));
+  const gennaker = await startGennaker(config, options.logger ?? createLogger('silent'), options.audit === undefined ? {} : { audit: options.audit });
   const request = (method: string, path: string, options: ApiRequestOptions = {}): Promise<ApiResponse> => apiRequest(gennaker.url, method, path, options);
   const login = (username: string, password: string): Promise<string> => loginCookie(gennaker.url, username, password);
   let adminToken: Promise<string> | undefined;

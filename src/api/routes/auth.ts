@@ -17,6 +17,8 @@ export interface AuthRouteDependencies {
   readonly settings: AuthSettings;
 }
 
+const unknownUser = '(unknown user)';
+
 const loginBody = z.strictObject({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) });
 
 const meResponse = z.object({
@@ -58,7 +60,9 @@ export function registerAuthRoutes(app: ApiApp, { store, audit, settings }: Auth
       const storedHash = user?.kind === 'user' && user.passwordHash !== null ? user.passwordHash : unmatchableHash;
       const matches = await verifyPassword(password, storedHash);
       if (user === undefined || storedHash === unmatchableHash || !matches) {
-        await audit.record({ actor: username, action: 'auth.login-failed', target: { type: 'user', id: username }, summary: { reason: 'wrong user name or password' } });
+        // An unknown name is not recorded: people type their password into the name field often enough.
+        const known = user?.name ?? unknownUser;
+        await audit.record({ actor: known, action: 'auth.login-failed', target: { type: 'user', id: known }, summary: { reason: 'wrong user name or password' } });
         throw new GennakerError('GNK_E_UNAUTHENTICATED', 'wrong user name or password');
       }
       const at = Date.now();

@@ -1,3 +1,4 @@
+import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -63,6 +64,7 @@ async function startAuditedApi(dataDir: string, webhook?: AuditWebhookOptions): 
     providers: {} as ProviderRegistry,
     access: tokenAccess,
     audit: trail,
+    auth: defaultAuthSettings,
   });
   registerWriteRoutes(app);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

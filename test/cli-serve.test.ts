@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { configKeys } from '../src/config/keys.js';
 import { openStore } from '../src/store/open.js';
 import { runCli, startServer } from './support/cli.js';
@@ -89,6 +90,23 @@ describe('gennaker serve', () => {
     const store = await openStore({ dataDir });
     assert.deepEqual((await store.applications.list()).map((app) => app.name), ['hello']);
     await store.close();
+  });
+
+  test('authentication is on: the first start creates admin and says how to log in; --insecure-no-auth warns instead', async () => {
+    const dataDir = freshDataDir();
+    const server = await startServer(['--data', dataDir, '--local-cloud', 'off']);
+    const passwordFile = join(dataDir, 'initial-admin-password');
+    for (let attempt = 0; attempt < 100 && !server.output().includes('Log in as admin'); attempt += 1) await sleep(50);
+    assert.ok(server.output().includes(`Log in as admin with the password in ${passwordFile}`), server.output());
+    assert.ok(!server.output().includes(readFileSync(passwordFile, 'utf8').trim()), 'the password itself is never printed');
+    assert.equal((await fetch(`${server.url}/api/inventory`)).status, 401);
+    assert.equal(await server.stop(), 0);
+
+    const open = await startServer(['--data', freshDataDir(), '--local-cloud', 'off', '--insecure-no-auth']);
+    assert.match(open.errors(), /WARNING: --insecure-no-auth: authentication is OFF/);
+    assert.match(open.output(), /"level":40,.*"msg":"authentication is OFF/);
+    assert.equal((await fetch(`${open.url}/api/inventory`)).status, 200);
+    assert.equal(await open.stop(), 0);
   });
 
   test('--db serves from PostgreSQL and never shows the password', async () => {

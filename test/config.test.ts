@@ -108,4 +108,20 @@ describe('configuration', () => {
     assert.match(logged, /starting/);
     assert.doesNotMatch(logged, /hunter2/);
   });
+  test('authentication: on by default with admin role and 12-hour sessions; --insecure-no-auth turns it off', () => {
+    const defaults = loadConfig({ flags: {}, env: {}, cwd: dir });
+    assert.deepEqual(defaults.auth, { enabled: true, adminRole: 'admin', sessionTtlHours: 12, secureCookies: false });
+    assert.equal(loadConfig({ flags: { insecureNoAuth: true }, env: {}, cwd: dir }).auth.enabled, false);
+    const onInFile = file('auth-off.yaml', 'auth: { enabled: false }\n');
+    assert.equal(loadConfig({ flags: { config: onInFile }, env: {}, cwd: dir }).auth.enabled, false);
+    assert.equal(loadConfig({ flags: { config: onInFile, insecureNoAuth: true }, env: {}, cwd: dir }).auth.enabled, false);
+  });
+
+  test('account permissions: roles per READ and WRITE, unknown actions refused with their path', () => {
+    const good = file('accounts.yaml', 'localCloud: { accounts: [{ name: prod, regions: [us-east], permissions: { READ: [dev, ops], WRITE: [ops] } }] }\n');
+    assert.deepEqual(loadConfig({ flags: { config: good }, env: {}, cwd: dir }).localCloud.accounts[0]?.permissions, { READ: ['dev', 'ops'], WRITE: ['ops'] });
+    const bad = file('accounts-bad.yaml', 'localCloud: { accounts: [{ name: prod, regions: [us-east], permissions: { EXECUTE: [ops] } }] }\n');
+    const error = configError(() => loadConfig({ flags: { config: bad }, env: {}, cwd: dir }));
+    assert.deepEqual(error.details.map((detail) => detail.path), ['localCloud.accounts.0.permissions.EXECUTE']);
+  });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -26,6 +26,7 @@ test('npm start\'s demo deploys hello-service on the local cloud behind a balanc
   const first = await startServer(['--demo', '--data', dataDir, '--log-level', 'info']);
   servers.push(first);
   const url = await demoUrl(first);
+  assert.ok(first.output().includes(`Log in as admin with the password in ${join(dataDir, 'initial-admin-password')}`), 'the demo says how to log in');
   const answers = await Promise.all([1, 2, 3, 4].map(async () => (await (await fetch(url)).json()) as { version: string; instance: string; serverGroup: string }));
   assert.deepEqual(new Set(answers.map((answer) => answer.version)), new Set(['1.0.0']));
   assert.deepEqual(new Set(answers.map((answer) => answer.serverGroup)), new Set(['hello-v000']));
@@ -35,7 +36,16 @@ test('npm start\'s demo deploys hello-service on the local cloud behind a balanc
   const second = await startServer(['--demo', '--data', dataDir, '--log-level', 'info']);
   servers.push(second);
   assert.equal(await demoUrl(second), url);
-  const inventory = (await (await fetch(`${second.url}/api/inventory`)).json()) as { serverGroups: { name: string }[] };
+  assert.equal((await fetch(`${second.url}/api/inventory`)).status, 401, 'authentication is on');
+  const password = readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim();
+  const login = await fetch(`${second.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = /^gennaker_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  const inventory = (await (await fetch(`${second.url}/api/inventory`, { headers: { cookie } })).json()) as { serverGroups: { name: string }[] };
   assert.deepEqual(inventory.serverGroups.map((group) => group.name), ['hello-v000'], 'no second deploy');
   assert.equal(await second.stop(), 0);
 });

@@ -55,7 +55,7 @@ function upInstances(group: ServerGroup | undefined): number {
 }
 
 test('killing the control plane leaves the balancer and instances serving; a restart re-adopts them with a matching inventory', async () => {
-  const first = await startServer(['--data', dataDir, '--log-level', 'info']);
+  const first = await startServer(['--data', dataDir, '--log-level', 'info', '--insecure-no-auth']);
   servers.push(first);
   const announcement = daemonAnnouncementSchema.parse(JSON.parse(readFileSync(join(dataDir, 'localcloud', 'daemon.json'), 'utf8')));
   const provider = new LocalCloudProvider({ url: announcement.url, logger: createLogger('silent') });
@@ -85,7 +85,7 @@ test('killing the control plane leaves the balancer and instances serving; a res
   const failures = results.filter((result) => result.status !== 200);
   assert.equal(failures.length, 0, `requests through the balancer failed: ${JSON.stringify(failures.slice(0, 3))}`);
 
-  const second = await startServer(['--data', dataDir, '--log-level', 'info']);
+  const second = await startServer(['--data', dataDir, '--log-level', 'info', '--insecure-no-auth']);
   servers.push(second);
   assert.match(second.output(), /local cloud: adopted the running daemon/);
   // The last known state is served before the first reconcile.

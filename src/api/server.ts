@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -17,8 +18,11 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
 import { installAuditHook } from './audit-hook.js';
+import type { AuthSettings } from './auth/settings.js';
 import { installErrorHandling } from './http-errors.js';
+import { recordRoutes } from './route-table.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { registerExecutionRoutes } from './routes/executions.js';
@@ -27,6 +31,8 @@ import { registerInventoryRoutes } from './routes/inventory.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerQuarantineRoutes } from './routes/quarantine.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerUserRoutes } from './routes/users.js';
 
 export interface ApiDependencies {
   readonly store: Store;
@@ -37,6 +43,7 @@ export interface ApiDependencies {
   readonly providers: ProviderRegistry;
   readonly access: AccessControl;
   readonly audit: AuditRecorder;
+  readonly auth: AuthSettings;
 }
 
 /** The Fastify instance routes are registered on: zod schemas validate requests and document them. */
@@ -69,6 +76,8 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(cookie);
+  recordRoutes(app);
   installAccessControl(app, deps.access);
   installAuditHook(app, deps.audit);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
@@ -81,5 +90,8 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   registerFreezeRoutes(app, deps);
   registerQuarantineRoutes(app, deps);
   registerAuditRoutes(app, { store: deps.store, access: deps.access });
+  registerAuthRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
+  registerUserRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
+  registerTokenRoutes(app, { store: deps.store, audit: deps.audit });
   return app;
 }

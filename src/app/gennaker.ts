@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { openAccessControl } from '../api/access.js';
+import { storeAccessControl } from '../api/auth/access-control.js';
+import { authSettingsFrom } from '../api/auth/settings.js';
 import { buildApi, type ApiApp } from '../api/server.js';
 import type { Config } from '../config/schema.js';
+import type { AuditRecorder } from '../core/audit/event.js';
 import { Engine } from '../engine/engine.js';
 import { Inventory } from '../inventory/inventory.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -14,10 +19,16 @@ import { auditEngineEvents } from './audit-engine.js';
 import { auditedCloudServices } from './audited-cloud-services.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
+import { ensureInitialAdmin, initialAdminPasswordFileName } from './initial-admin.js';
 import { deployDemo } from './demo-deploy.js';
 import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
+
+export interface StartOptions extends LocalCloudConnectOptions {
+  /** Where audit events go; until the audit trail is wired here, tests pass a recorder to observe them. */
+  readonly audit?: AuditRecorder;
+}
 
 export interface RunningGennaker {
   readonly store: Store;
@@ -28,11 +39,13 @@ export interface RunningGennaker {
   readonly audit: AuditTrail;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
+  /** With authentication on, where the first administrator's password is while that file exists. */
+  readonly initialAdmin?: { readonly passwordFile: string; readonly createdNow: boolean };
   stop(): Promise<void>;
 }
 
 /** The composition root: opens the store, builds the API, listens. Nothing else wires modules together. */
-export async function startGennaker(config: Config, logger: Logger, options: LocalCloudConnectOptions = {}): Promise<RunningGennaker> {
+export async function startGennaker(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningGennaker> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.db.url?.reveal() });
   logger.info({ engine: store.engine, location: store.location }, 'store ready');
   let providers: ProviderRegistry;
@@ -59,9 +72,18 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
   const stopAuditingEngine = auditEngineEvents(engine, stages, store, audit.trail, logger);
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
+  const authSettings = authSettingsFrom(config);
   let api: ApiApp | undefined;
   let url: string;
+  let initialAdmin: RunningGennaker['initialAdmin'];
   try {
+    if (config.auth.enabled) {
+      const createdNow = await ensureInitialAdmin(store, config.auth.adminRole, config.dataDir, logger);
+      const passwordFile = join(config.dataDir, initialAdminPasswordFileName);
+      if (existsSync(passwordFile)) initialAdmin = { passwordFile, createdNow };
+    } else {
+      logger.warn('authentication is OFF (--insecure-no-auth): every caller is an administrator');
+    }
     api = await buildApi({
       store,
       version: gennakerVersion,
@@ -69,8 +91,9 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       inventory,
       engine,
       providers,
-      access: openAccessControl,
-      audit: audit.trail,
+      access: config.auth.enabled ? storeAccessControl(store, authSettings) : openAccessControl,
+      audit: options.audit ?? audit.trail,
+      auth: authSettings,
     });
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
@@ -96,6 +119,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     api,
     audit: audit.trail,
     url,
+    initialAdmin,
     stop: async () => {
       await api.close();
       retention.stop();

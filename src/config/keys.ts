@@ -7,6 +7,8 @@ export interface ConfigKey {
   readonly env?: string;
   /** commander's camel-cased option name */
   readonly flag?: string;
+  /** The flag switches the (boolean) setting off, e.g. `--insecure-no-auth` sets `auth.enabled` to false. */
+  readonly flagNegates?: boolean;
 }
 
 export const configKeys: readonly ConfigKey[] = [
@@ -18,6 +20,7 @@ export const configKeys: readonly ConfigKey[] = [
   { path: ['engine', 'nodeId'], env: 'GENNAKER_NODE_ID', flag: 'nodeId' },
   { path: ['localCloud', 'enabled'], env: 'GENNAKER_LOCAL_CLOUD', flag: 'localCloud' },
   { path: ['demo'], flag: 'demo' },
+  { path: ['auth', 'enabled'], flag: 'insecureNoAuth', flagNegates: true },
 ];
 
 export const configFileEnv = 'GENNAKER_CONFIG';

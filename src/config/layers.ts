@@ -59,7 +59,7 @@ export function flagLayer(flags: Readonly<Record<string, unknown>>): ConfigLayer
   for (const key of configKeys) {
     const raw = key.flag === undefined ? undefined : flags[key.flag];
     if (key.flag === undefined || raw === undefined) continue;
-    setPath(values, key.path, raw);
+    setPath(values, key.path, key.flagNegates === true ? raw !== true : raw);
     sourceByPath.set(key.path.join('.'), `--${key.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   }
   return { source: 'flags', values, sourceByPath };

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { isPostgresUrl } from '../core/database-url.js';
 import { isKnownTimezone } from '../core/time-rules/index.js';
 import { Secret } from '../core/secret.js';
+import { accountPermissionsSchema } from '../core/auth/permissions.js';
 
 const secretString = z
   .string()
@@ -84,6 +85,8 @@ export const configSchema = z
               .object({
                 name: z.string().regex(/^[a-zA-Z0-9._-]+$/, { error: 'expected letters, digits, ".", "_" and "-"' }),
                 regions: z.array(z.string().regex(/^[a-zA-Z0-9._-]+$/)).min(1),
+                /** Roles granted READ and WRITE on the account; absent: administrators only (closed by default). */
+                permissions: accountPermissionsSchema.optional(),
               })
               .strict(),
           )
@@ -120,6 +123,22 @@ export const configSchema = z
           })
           .strict()
           .optional(),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        /** Off only for local experiments (`--insecure-no-auth`): every caller is then an administrator. */
+        enabled: z.boolean().default(true),
+        /** Holders of this role may do everything, including managing users and roles. */
+        adminRole: z.string().min(1).default('admin'),
+        /** How long a login session lasts. */
+        sessionTtlHours: z.coerce.number({ error: 'expected a number of hours' }).positive({ error: 'expected a positive number of hours' }).default(12),
+        /**
+         * Mark the session cookie Secure even when the request arrived over plain HTTP, e.g. behind a
+         * TLS-terminating proxy that does not say so (requests that did come over https get it anyway).
+         */
+        secureCookies: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

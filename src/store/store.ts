@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ApiTokenRepository } from './api-tokens.js';
 import { ApplicationRepository } from './applications.js';
 import { AuditRepository } from './audit.js';
 import { EffectClaimRepository } from './effect-claims.js';
@@ -8,7 +9,9 @@ import { InventoryRepository } from './inventory.js';
 import { PipelineConfigRepository } from './pipeline-configs.js';
 import { QuarantineRepository } from './quarantine.js';
 import { QueueRepository } from './queue.js';
+import { SessionRepository } from './sessions.js';
 import type { Tables } from './tables.js';
+import { UserRepository } from './users.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -22,6 +25,9 @@ export interface Repositories {
   readonly quarantine: QuarantineRepository;
   readonly effectClaims: EffectClaimRepository;
   readonly inventory: InventoryRepository;
+  readonly users: UserRepository;
+  readonly apiTokens: ApiTokenRepository;
+  readonly sessions: SessionRepository;
 }
 
 export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: () => number): Repositories {
@@ -34,6 +40,9 @@ export function bindRepositories(db: Kysely<Tables>, engine: StoreEngine, now: (
     quarantine: new QuarantineRepository(db),
     effectClaims: new EffectClaimRepository(db),
     inventory: new InventoryRepository(db, now),
+    users: new UserRepository(db, now),
+    apiTokens: new ApiTokenRepository(db),
+    sessions: new SessionRepository(db),
   };
 }
 

@@ -128,6 +128,38 @@ export interface AuditSinkCursorTable {
   seq: number;
 }
 
+export interface UserTable {
+  name: string;
+  /** `user` or `service` (a service account: no password, never logs in). */
+  kind: string;
+  /** JSON array of role names. */
+  roles: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url), null for service accounts. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  owner: string;
+  name: string;
+  /** Hex SHA-256 of the token; the token itself is shown once and never stored. */
+  token_sha256: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SessionTable {
+  /** Hex SHA-256 of the session id the cookie carries. */
+  id_sha256: string;
+  user_name: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -142,4 +174,7 @@ export interface Tables {
   inventory_cursors: InventoryCursorTable;
   audit_events: AuditEventTable;
   audit_sink_cursors: AuditSinkCursorTable;
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+  sessions: SessionTable;
 }

@@ -1,3 +1,4 @@
+import { defaultAuthSettings } from '../../src/api/auth/settings.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     providers,
     access: options.access ?? openAccessControl,
     audit: { record: () => Promise.resolve() },
+    auth: defaultAuthSettings,
   });
   const url = await api.listen({ host: '127.0.0.1', port: 0 });
   return {

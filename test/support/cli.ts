@@ -31,6 +31,8 @@ export interface RunningServer {
   readonly child: ChildProcess;
   /** Everything the server wrote to stdout so far (JSON log lines). */
   output(): string;
+  /** Everything the server wrote to stderr so far. */
+  errors(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -60,6 +62,7 @@ export function startServer(args: readonly string[], env: NodeJS.ProcessEnv = {}
           url: listening.url,
           child,
           output: () => stdout,
+          errors: () => stderr,
           stop: () => {
             child.kill('SIGTERM');
             return exited;

@@ -4,6 +4,19 @@ import { configFileEnv } from '../../config/keys.js';
 import { loadConfig } from '../../config/load.js';
 import { addListenOptions, addStoreOptions, configDefaults } from '../options.js';
 
+const insecureNoAuthWarning =
+  '\nWARNING: --insecure-no-auth: authentication is OFF. Anyone who can reach this server is an administrator.\n\n';
+
+function banner(url: string, initialAdminPasswordFile: string | undefined): string {
+  const login =
+    initialAdminPasswordFile === undefined
+      ? ''
+      : `Log in as admin with the password in ${initialAdminPasswordFile}:\n` +
+        `  curl -c cookies -H 'content-type: application/json' -d "{\\"username\\":\\"admin\\",\\"password\\":\\"$(cat ${initialAdminPasswordFile})\\"}" ${url}/api/auth/login\n` +
+        `  curl -b cookies ${url}/api/auth/me\n`;
+  return `\nGennaker is up: ${url}  (try: curl ${url}/health)\n${login}\n`;
+}
+
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('run the Gennaker server: API, engine and store, in this process')
@@ -13,6 +26,12 @@ export function serveCommand(): Command {
         '--local-cloud <on|off>',
         `use the local cloud, starting its daemon (gennaker localcloud) when none runs for the data directory; env GENNAKER_LOCAL_CLOUD (default: ${configDefaults.localCloud.enabled ? 'on' : 'off'})`,
       ).choices(['on', 'off', 'true', 'false']),
+    )
+    .addOption(
+      new Option(
+        '--insecure-no-auth',
+        'turn authentication and permission checks off: every caller is an administrator; for local experiments only',
+      ),
     )
     .addOption(
       new Option(
@@ -29,9 +48,10 @@ export function serveCommand(): Command {
     const logger = createLogger(config.log.level);
     const configFileFlag = (flags['config'] as string | undefined) ?? process.env[configFileEnv];
     const configFile = configFileFlag === undefined ? undefined : resolve(process.cwd(), configFileFlag);
+    if (!config.auth.enabled) process.stderr.write(insecureNoAuthWarning);
     const running = await startGennaker(config, logger, { configFile });
-    if (config.demo) {
-      process.stdout.write(`\nGennaker is up: ${running.url}  (try: curl ${running.url}/health)\n\n`);
+    if (config.demo || running.initialAdmin?.createdNow === true) {
+      process.stdout.write(banner(running.url, running.initialAdmin?.passwordFile));
     }
     const stop = async (signal: string): Promise<void> => {
       logger.info({ signal }, 'stopping');

@@ -17,8 +17,12 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
 import { installErrorHandling } from './http-errors.js';
+import { LiveEventHub } from './live-events.js';
+import { createPlatformMetrics } from './metrics.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 
 export interface ApiDependencies {
   readonly store: Store;
@@ -33,6 +37,9 @@ export interface ApiDependencies {
 
 /** The Fastify instance routes are registered on: zod schemas validate requests and document them. */
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** An idle event stream gets a comment this often: well inside the 60 s idle timeout common to proxies. */
+const liveEventHeartbeatMs = 15_000;
 
 /** Largest request body accepted; pipelines are the largest documents and stay far below it. */
 export const bodyLimitBytes = 1024 * 1024;
@@ -62,8 +69,18 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   installAccessControl(app, deps.access);
+  const hub = new LiveEventHub({ engine: deps.engine.events, inventory: deps.inventory.events });
+  hub.start();
+  const metrics = createPlatformMetrics({ store: deps.store, engine: deps.engine, inventory: deps.inventory, liveStreams: () => hub.subscriberCount });
+  app.addHook('onClose', async () => {
+    hub.stop();
+    metrics.close();
+  });
+  // Before every other route, so the request-duration hook sees them all.
+  registerMetricsRoutes(app, metrics);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
   registerInventoryRoutes(app, deps.inventory);
+  registerEventRoutes(app, { hub, access: deps.access, heartbeatMs: liveEventHeartbeatMs });
   return app;
 }

@@ -5,6 +5,10 @@ export interface EventStreamClient {
   readonly contentType: string | null;
   /** Every event received so far, in order. */
   readonly events: ServerSentEvent[];
+  /** Everything received, comments included. */
+  raw(): string;
+  /** Resolves when the server ends the stream (or the client closes it). */
+  readonly ended: Promise<void>;
   /** Resolves once an event satisfies `predicate` (looking at those already received too); rejects when the stream ends first. */
   waitFor(predicate: (event: ServerSentEvent) => boolean, what: string): Promise<ServerSentEvent>;
   /** Disconnects, like a browser tab closing. */
@@ -20,8 +24,9 @@ export async function openEventStream(url: string, headers: Readonly<Record<stri
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
   const events: ServerSentEvent[] = [];
+  let raw = '';
   const waiters = new Set<() => void>();
-  let ended = false;
+  let finished = false;
   const parser = new EventStreamParser();
   const pump = async (): Promise<void> => {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -29,19 +34,22 @@ export async function openEventStream(url: string, headers: Readonly<Record<stri
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        raw += value;
         events.push(...parser.push(value));
         for (const wake of waiters) wake();
       }
     } catch {
       // aborted: the client closed it
     } finally {
-      ended = true;
+      finished = true;
       clearTimeout(timer);
       for (const wake of waiters) wake();
     }
   };
-  void pump();
+  const ended = pump();
   return {
+    raw: () => raw,
+    ended,
     status: response.status,
     contentType: response.headers.get('content-type'),
     events,
@@ -52,7 +60,7 @@ export async function openEventStream(url: string, headers: Readonly<Record<stri
           if (found) {
             waiters.delete(check);
             resolveWait(found);
-          } else if (ended) {
+          } else if (finished) {
             waiters.delete(check);
             reject(new Error(`the stream ended before ${what}; received ${JSON.stringify(events)}`));
           }

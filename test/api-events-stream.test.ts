@@ -146,3 +146,25 @@ test('closing the server ends open streams and unsubscribes them', async () => {
   assert.equal(server.engine.listenerCount('event'), 0);
   assert.equal(server.inventory.listenerCount('change'), 0);
 });
+
+test('a client that stops reading is cut off once too much is waiting for it, and unsubscribed', async () => {
+  const server = await eventServer();
+  const controller = new AbortController();
+  try {
+    // Headers only: the body is never read, so everything sent piles up in buffers.
+    const response = await fetch(server.url, { signal: controller.signal });
+    assert.equal(response.status, 200);
+    for (let i = 0; i < 100 && server.hub.subscriberCount < 1; i++) await sleep(10);
+    assert.equal(server.hub.subscriberCount, 1);
+    const bulky = { ...group, launch: { ...group.launch, env: { PADDING: 'x'.repeat(4096) } } };
+    for (let i = 0; i < 5000 && server.hub.subscriberCount > 0; i++) {
+      server.inventory.emit('change', { kind: 'serverGroupUpserted', serverGroup: bulky });
+      if (i % 100 === 99) await sleep(1);
+    }
+    for (let i = 0; i < 200 && server.hub.subscriberCount > 0; i++) await sleep(10);
+    assert.equal(server.hub.subscriberCount, 0, 'the stalled stream was closed');
+  } finally {
+    controller.abort();
+    await server.app.close();
+  }
+});

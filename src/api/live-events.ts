@@ -16,7 +16,7 @@ export interface LiveSubscription {
   unsubscribe(): void;
 }
 
-/** Events kept for clients that reconnect; at a few hundred bytes each, a few MiB. */
+/** Events kept for clients that reconnect: a few MiB (tens when server groups with many instances churn). */
 export const defaultJournalCapacity = 10_000;
 
 /**

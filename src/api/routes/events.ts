@@ -13,7 +13,7 @@ export interface EventRouteOptions {
   readonly heartbeatMs: number;
 }
 
-/** A client this far behind (unsent bytes) is cut off; it reconnects and resumes, or is told to reset. */
+/** Unsent bytes a stream may hold before its client is cut off (it reconnects and resumes, or is told to reset). */
 const maxBufferedBytes = 4 * 1024 * 1024;
 
 const querySchema = z.object({
@@ -65,23 +65,32 @@ export function registerEventRoutes(app: ApiApp, options: EventRouteOptions): vo
       const lastEventId = headerValue(request.headers['last-event-id']) ?? request.query.lastEventId;
       const readable = readableBy(options.access, principal);
       reply.hijack();
+      // The client may have gone while its credentials were checked: 'close' has fired already then.
+      if (request.socket.destroyed) return;
       const stream = reply.raw;
       stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      stream.write(heartbeatComment);
       open.add(stream);
       let closed = false;
+      /** Writes unless the stream is over: ended by a server shutdown or destroyed, before its 'close' event. */
+      const write = (text: string): void => {
+        if (closed || stream.writableEnded || stream.destroyed) return;
+        stream.write(text);
+        // A client this far behind is cut off; it reconnects and resumes.
+        if (stream.writableLength > maxBufferedBytes) stream.destroy();
+      };
+      write(heartbeatComment);
       // Permission checks are asynchronous; the chain keeps events in journal order.
       let sending = Promise.resolve();
       const send = (entry: JournalEntry<LiveEvent>): void => {
-        sending = sending.then(async () => {
-          if (closed || !passesFilter(entry.event, filter) || !(await readable(entry.event.application))) return;
-          if (closed) return;
-          stream.write(serverSentEvent({ id: entry.id, event: entry.event.type, data: entry.event }));
-          if (stream.writableLength > maxBufferedBytes) stream.destroy();
-        }).catch((error: unknown) => {
-          request.log.warn({ err: error }, 'live events: a permission check failed; closing the stream');
-          stream.destroy();
-        });
+        sending = sending
+          .then(async () => {
+            if (!passesFilter(entry.event, filter) || !(await readable(entry.event.application))) return;
+            write(serverSentEvent({ id: entry.id, event: entry.event.type, data: entry.event }));
+          })
+          .catch((error: unknown) => {
+            request.log.warn({ err: error }, 'live events: a permission check failed; closing the stream');
+            stream.destroy();
+          });
       };
       const subscription = options.hub.subscribe(lastEventId, send);
       switch (subscription.resume.kind) {
@@ -91,10 +100,10 @@ export function registerEventRoutes(app: ApiApp, options: EventRouteOptions): vo
           for (const entry of subscription.resume.entries) send(entry);
           break;
         case 'reset':
-          stream.write(serverSentEvent({ id: subscription.latestId, event: 'reset', data: { reason: subscription.resume.reason, latestId: subscription.latestId } }));
+          write(serverSentEvent({ id: subscription.latestId, event: 'reset', data: { reason: subscription.resume.reason, latestId: subscription.latestId } }));
           break;
       }
-      const heartbeat = setInterval(() => stream.write(heartbeatComment), options.heartbeatMs);
+      const heartbeat = setInterval(() => write(heartbeatComment), options.heartbeatMs);
       stream.once('close', () => {
         closed = true;
         clearInterval(heartbeat);

@@ -16,9 +16,11 @@ import type { Logger } from '../log/logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
+import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling } from './http-errors.js';
 import { LiveEventHub } from './live-events.js';
 import { createPlatformMetrics } from './metrics.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
@@ -69,6 +71,7 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   installAccessControl(app, deps.access);
+  installAuditHook(app, deps.audit);
   const hub = new LiveEventHub({ engine: deps.engine.events, inventory: deps.inventory.events });
   hub.start();
   const metrics = createPlatformMetrics({ store: deps.store, engine: deps.engine, inventory: deps.inventory, liveStreams: () => hub.subscriberCount });
@@ -81,6 +84,7 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
   registerInventoryRoutes(app, deps.inventory);
+  registerAuditRoutes(app, { store: deps.store, access: deps.access });
   registerEventRoutes(app, { hub, access: deps.access, heartbeatMs: liveEventHeartbeatMs });
   return app;
 }

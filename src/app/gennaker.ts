@@ -8,6 +8,10 @@ import { builtInStages } from '../stages/index.js';
 import type { Logger } from '../log/logger.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { startAudit } from './audit.js';
+import type { AuditTrail } from './audit-trail.js';
+import { auditEngineEvents } from './audit-engine.js';
+import { auditedCloudServices } from './audited-cloud-services.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
 import { deployDemo } from './demo-deploy.js';
@@ -21,6 +25,7 @@ export interface RunningGennaker {
   readonly providers: ProviderRegistry;
   readonly inventory: Inventory;
   readonly api: ApiApp;
+  readonly audit: AuditTrail;
   /** The address the API listens on, e.g. http://127.0.0.1:8084 */
   readonly url: string;
   stop(): Promise<void>;
@@ -40,15 +45,18 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
   const inventory = new Inventory({ store, registry: providers, logger, reconcileIntervalMs: config.inventory.reconcileIntervalMs });
   await inventory.start();
   if (config.demo) await seedDemo(store, logger);
+  const audit = startAudit(config, store, logger);
+  const stages = builtInStages();
   const engine = new Engine({
     store,
-    stages: builtInStages(),
+    stages,
     defaultTimezone: config.engine.defaultTimezone,
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,
-    cloud: cloudServices(inventory, providers, store),
+    cloud: auditedCloudServices(cloudServices(inventory, providers, store), store, audit.trail),
   });
+  const stopAuditingEngine = auditEngineEvents(engine, stages, store, audit.trail, logger);
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
   let api: ApiApp | undefined;
@@ -62,13 +70,15 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
       engine,
       providers,
       access: openAccessControl,
-      audit: { record: () => Promise.resolve() },
+      audit: audit.trail,
     });
     url = await api.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await api?.close();
     retention.stop();
     await engine.stop();
+    await stopAuditingEngine();
+    await audit.stop();
     await inventory.stop();
     await providers.close();
     await store.close();
@@ -84,11 +94,14 @@ export async function startGennaker(config: Config, logger: Logger, options: Loc
     providers,
     inventory,
     api,
+    audit: audit.trail,
     url,
     stop: async () => {
       await api.close();
       retention.stop();
       await engine.stop();
+      await stopAuditingEngine();
+      await audit.stop();
       // The local-cloud daemon keeps running, and with it every instance and balancer.
       await inventory.stop();
       await providers.close();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { gennakerVersion } from '../app/version.js';
+import { auditCommand } from './commands/audit.js';
 import { configCommand } from './commands/config.js';
 import { localCloudCommand } from './commands/localcloud.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -16,7 +17,8 @@ const program = new Command('gennaker')
   .addCommand(migrateCommand())
   .addCommand(configCommand())
   .addCommand(validateCommand())
-  .addCommand(localCloudCommand());
+  .addCommand(localCloudCommand())
+  .addCommand(auditCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   reportError(error);

@@ -105,6 +105,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** An HTTP endpoint that receives every audit event in order (POST, JSON), at least once; see docs/audit.md. */
+        webhook: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+            /** Sent with every delivery, e.g. Authorization; kept secret. */
+            headers: z.record(z.string(), secretString).default({}),
+            timeoutMs: z.coerce.number().int().min(100, { error: 'expected at least 100 milliseconds' }).default(10_000),
+            /** The first retry waits minRetryMs; each further one twice as long, up to maxRetryMs. */
+            minRetryMs: z.coerce.number().int().min(10, { error: 'expected at least 10 milliseconds' }).default(1_000),
+            maxRetryMs: z.coerce.number().int().min(10, { error: 'expected at least 10 milliseconds' }).default(60_000),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     demo: z.boolean().default(false),
   })
   .strict();

@@ -61,6 +61,7 @@ export const errorRegistry = {
   GNK_E_LOCALCLOUD_UNAVAILABLE: { kind: 'unavailable', title: 'The local-cloud daemon did not start or does not answer' },
   GNK_E_UNAUTHENTICATED: { kind: 'unauthenticated', title: 'The request carries no valid credentials' },
   GNK_E_FORBIDDEN: { kind: 'forbidden', title: 'The caller lacks the permission the request needs' },
+  GNK_E_AUDIT_CHAIN_BROKEN: { kind: 'conflict', title: 'The audit trail does not verify: an event was changed, removed, added or moved' },
   GNK_E_INTERNAL: { kind: 'internal', title: 'Unexpected internal error' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ApplicationRepository } from './applications.js';
+import { AuditRepository } from './audit.js';
 import { EffectClaimRepository } from './effect-claims.js';
 import { ExecutionRepository } from './executions.js';
 import { FreezeRepository } from './freezes.js';
@@ -46,6 +47,8 @@ export interface Store extends Repositories {
   readonly location: string;
   /** The query builder, for repositories added by later modules. */
   readonly db: Kysely<Tables>;
+  /** The audit trail; outside `Repositories` because each append is a transaction of its own. */
+  readonly audit: AuditRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Names of the applied migrations, in order. */
@@ -65,6 +68,7 @@ export function createStore(
     location,
     db,
     ...bindRepositories(db, engine, now),
+    audit: new AuditRepository(db, engine),
     transaction: (work) => db.transaction().execute((trx) => work(bindRepositories(trx, engine, now))),
     appliedMigrations,
     close: () => db.destroy(),

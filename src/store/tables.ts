@@ -96,6 +96,28 @@ export interface EffectClaimTable {
   claimed_at: number;
 }
 
+export interface AuditEventTable {
+  /** Position in the chain, 1, 2, 3 … without gaps; assigned by the appender as head + 1. */
+  seq: number;
+  time: number;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  application: string | null;
+  /** JSON object: before/after or a sentence, secrets redacted. */
+  summary: string;
+  execution_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditSinkCursorTable {
+  sink: string;
+  /** The last event delivered to the sink. */
+  seq: number;
+}
+
 export interface Tables {
   applications: ApplicationTable;
   pipeline_configs: PipelineConfigTable;
@@ -107,4 +129,6 @@ export interface Tables {
   effect_claims: EffectClaimTable;
   inventory_resources: InventoryResourceTable;
   inventory_cursors: InventoryCursorTable;
+  audit_events: AuditEventTable;
+  audit_sink_cursors: AuditSinkCursorTable;
 }

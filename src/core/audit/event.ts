@@ -8,6 +8,8 @@ export interface AuditEventInput {
   /** A short account of the change: before/after values (secrets redacted) or a sentence. */
   readonly summary?: Readonly<Record<string, unknown>>;
   readonly executionId?: string;
+  /** The application the event concerns; defaults to the target's id when the target is an application. */
+  readonly application?: string;
   /** Set by the trail from its clock when absent. */
   readonly time?: number;
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003-freezes.js';
 import * as m0004 from './0004-inventory.js';
 import * as m0005 from './0005-quarantine.js';
 import * as m0006 from './0006-effect-claims.js';
+import * as m0008 from './0008-audit.js';
 
 /**
  * Every schema version in order. Names sort lexically in apply order; a released migration is never
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-inventory': m0004,
   '0005-quarantine': m0005,
   '0006-effect-claims': m0006,
+  '0008-audit': m0008,
 };

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { helloLaunch, startLocalCloud, upCount, type LocalCloudUnderTest } from '../test/support/localcloud.js';
+import type { LoadSpec } from './support/load-spec.js';
 import { percentile, round } from './support/stats.js';
 
 const execFileAsync = promisify(execFile);
@@ -21,7 +22,8 @@ interface LoadRun {
 }
 
 async function load(url: string, rate: number, durationMs: number): Promise<LoadRun> {
-  const { stdout } = await execFileAsync(process.execPath, [pacedLoad, url, String(rate), String(durationMs), '64'], {
+  const spec: LoadSpec = { rate, durationMs, connections: 64, requests: [{ name: 'get', weight: 1, variants: [{ method: 'GET', path: url }] }] };
+  const { stdout } = await execFileAsync(process.execPath, [pacedLoad, JSON.stringify(spec)], {
     timeout: durationMs + 30_000,
     maxBuffer: 64 * 1024 * 1024,
   });

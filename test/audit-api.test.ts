@@ -1,5 +1,6 @@
 import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,8 +60,9 @@ async function startAuditedApi(dataDir: string, webhook?: AuditWebhookOptions): 
     store,
     version: 'test',
     logger,
-    inventory: {} as Inventory,
-    engine: {} as Engine,
+    // Only their event emitters are used (the live event stream subscribes to them).
+    inventory: { events: new EventEmitter() } as unknown as Inventory,
+    engine: { events: new EventEmitter() } as unknown as Engine,
     providers: {} as ProviderRegistry,
     access: tokenAccess,
     audit: trail,

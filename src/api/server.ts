@@ -20,14 +20,18 @@ import { installAccessControl, type AccessControl } from './access.js';
 import { installAuditHook } from './audit-hook.js';
 import type { AuthSettings } from './auth/settings.js';
 import { installErrorHandling } from './http-errors.js';
+import { LiveEventHub } from './live-events.js';
+import { createPlatformMetrics } from './metrics.js';
 import { recordRoutes } from './route-table.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { registerExecutionRoutes } from './routes/executions.js';
 import { registerFreezeRoutes } from './routes/freezes.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerQuarantineRoutes } from './routes/quarantine.js';
@@ -48,6 +52,9 @@ export interface ApiDependencies {
 
 /** The Fastify instance routes are registered on: zod schemas validate requests and document them. */
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** An idle event stream gets a comment this often: well inside the 60 s idle timeout common to proxies. */
+const liveEventHeartbeatMs = 15_000;
 
 /** Largest request body accepted; pipelines are the largest documents and stay far below it. */
 export const bodyLimitBytes = 1024 * 1024;
@@ -80,6 +87,15 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   recordRoutes(app);
   installAccessControl(app, deps.access);
   installAuditHook(app, deps.audit);
+  const hub = new LiveEventHub({ engine: deps.engine.events, inventory: deps.inventory.events });
+  hub.start();
+  const metrics = createPlatformMetrics({ store: deps.store, engine: deps.engine, inventory: deps.inventory, liveStreams: () => hub.subscriberCount });
+  app.addHook('onClose', async () => {
+    hub.stop();
+    metrics.close();
+  });
+  // Before every other route, so the request-duration hook sees them all.
+  registerMetricsRoutes(app, metrics);
   app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, () => app.swagger());
   registerHealthRoutes(app, { version: deps.version, store: { engine: deps.store.engine, location: deps.store.location } });
   registerApplicationRoutes(app, deps);
@@ -93,5 +109,6 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
   registerAuthRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
   registerUserRoutes(app, { store: deps.store, audit: deps.audit, settings: deps.auth });
   registerTokenRoutes(app, { store: deps.store, audit: deps.audit });
+  registerEventRoutes(app, { hub, access: deps.access, heartbeatMs: liveEventHeartbeatMs });
   return app;
 }

@@ -9,6 +9,7 @@ import {
   type LocalCloudInfo,
 } from '../core/cloud/index.js';
 import { GennakerError, httpStatusByKind } from '../core/errors.js';
+import { heartbeatComment, serverSentEvent } from '../core/live/server-sent-event.js';
 import type { Logger } from '../log/logger.js';
 import type { LocalCloud } from './local-cloud.js';
 import type { LoadBalancerMetrics } from './metrics.js';
@@ -23,7 +24,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 }
 
 function sseEvent(change: CloudChange): string {
-  return `id: ${change.seq}\ndata: ${JSON.stringify(change)}\n\n`;
+  return serverSentEvent({ id: change.seq, data: change });
 }
 
 export interface LocalCloudApiDependencies {
@@ -80,10 +81,10 @@ export function buildLocalCloudApi({ cloud, metrics, info, logger }: LocalCloudA
     const { replay, stop } = cloud.changes.subscribe(sinceText === undefined ? undefined : Number(sinceText), (change) =>
       stream.write(sseEvent(change)),
     );
-    if (replay.gap) stream.write(`event: gap\ndata: {"latestSeq":${cloud.changes.latestSeq}}\n\n`);
+    if (replay.gap) stream.write(serverSentEvent({ event: 'gap', data: { latestSeq: cloud.changes.latestSeq } }));
     for (const change of replay.changes) stream.write(sseEvent(change));
     // A comment now and then keeps idle connections from being cut by anything in between.
-    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
+    const heartbeat = setInterval(() => stream.write(heartbeatComment), 15_000);
     request.raw.once('close', () => {
       clearInterval(heartbeat);
       stop();

@@ -126,6 +126,16 @@ export class ExecutionRepository {
     return rows.map((row) => row.id);
   }
 
+  /** How many executions are in each status (statuses with none are absent); one pass over the status index. */
+  async countByStatus(): Promise<Map<ExecutionStatus, number>> {
+    const rows = await this.db
+      .selectFrom('executions')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('status')
+      .execute();
+    return new Map(rows.map((row) => [row.status as ExecutionStatus, Number(row.count)]));
+  }
+
   /**
    * Deletes finished executions that ended before `cutoff`, keeping the newest `keepPerPipeline` of each
    * pipeline (as Front50 keeps at least five). Returns how many were removed.

@@ -105,6 +105,16 @@ export class QueueRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** The delivery time of the oldest message due at `now` and not yet consumed (held or not); undefined when none is. */
+  async oldestDueAt(now: number): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('queue_messages')
+      .select((eb) => eb.fn.min<number>('deliver_at').as('oldest'))
+      .where('deliver_at', '<=', now)
+      .executeTakeFirst();
+    return row?.oldest === undefined || row.oldest === null ? undefined : Number(row.oldest);
+  }
+
   async count(): Promise<number> {
     const row = await this.db.selectFrom('queue_messages').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     return Number(row.count);

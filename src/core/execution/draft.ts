@@ -57,7 +57,7 @@ export class Draft {
     this.#execution = { ...before, ...patch };
     this.#executionChanged = true;
     if (patch.status !== undefined && patch.status !== before.status) {
-      this.#events.push({ kind: 'execution', executionId: before.id, status: patch.status, at: this.now });
+      this.#events.push({ kind: 'execution', application: before.application, executionId: before.id, status: patch.status, at: this.now });
     }
   }
 
@@ -69,6 +69,7 @@ export class Draft {
     if (patch.status !== undefined && patch.status !== before.status) {
       this.#events.push({
         kind: 'stage',
+        application: this.#execution.application,
         executionId: before.executionId,
         stageId: id,
         refId: before.refId,
@@ -84,7 +85,7 @@ export class Draft {
     const tasks = stage.tasks.map((task) => {
       if (task.id !== taskId) return task;
       if (patch.status !== undefined && patch.status !== task.status) {
-        this.#events.push({ kind: 'task', executionId: stage.executionId, stageId, taskId, status: patch.status, at: this.now });
+        this.#events.push({ kind: 'task', application: this.#execution.application, executionId: stage.executionId, stageId, taskId, status: patch.status, at: this.now });
       }
       return { ...task, ...patch };
     });

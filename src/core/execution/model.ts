@@ -134,10 +134,12 @@ export interface OutgoingMessage {
   readonly delayMs: number;
 }
 
+/** A committed status change; `application` lets subscribers (the live event stream) filter without a lookup. */
 export type EngineEvent =
-  | { readonly kind: 'execution'; readonly executionId: string; readonly status: ExecutionStatus; readonly at: number }
+  | { readonly kind: 'execution'; readonly application: string; readonly executionId: string; readonly status: ExecutionStatus; readonly at: number }
   | {
       readonly kind: 'stage';
+      readonly application: string;
       readonly executionId: string;
       readonly stageId: string;
       readonly refId: string;
@@ -146,6 +148,7 @@ export type EngineEvent =
     }
   | {
       readonly kind: 'task';
+      readonly application: string;
       readonly executionId: string;
       readonly stageId: string;
       readonly taskId: string;

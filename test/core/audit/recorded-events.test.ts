@@ -44,8 +44,8 @@ function stage(overrides: Partial<Stage>): Stage {
 
 const infrastructure = new Set(['deploy', 'resizeServerGroup']);
 const state = (stages: Stage[] = [], changes: Partial<Execution> = {}): ExecutionState => ({ execution: { ...execution, ...changes }, stages });
-const executionEvent = (status: Extract<EngineEvent, { kind: 'execution' }>['status'], at: number): EngineEvent => ({ kind: 'execution', executionId: 'e1', status, at });
-const stageEvent = (status: Extract<EngineEvent, { kind: 'stage' }>['status']): EngineEvent => ({ kind: 'stage', executionId: 'e1', stageId: 's1', refId: '1', status, at: 20 });
+const executionEvent = (status: Extract<EngineEvent, { kind: 'execution' }>['status'], at: number): EngineEvent => ({ kind: 'execution', application: 'shop', executionId: 'e1', status, at });
+const stageEvent = (status: Extract<EngineEvent, { kind: 'stage' }>['status']): EngineEvent => ({ kind: 'stage', application: 'shop', executionId: 'e1', stageId: 's1', refId: '1', status, at: 20 });
 
 test('only execution starts and ends and finished stages are worth loading the execution for', () => {
   assert.equal(mayBeAudited(executionEvent('RUNNING', 10)), true);
@@ -53,7 +53,7 @@ test('only execution starts and ends and finished stages are worth loading the e
   assert.equal(mayBeAudited(executionEvent('PAUSED', 10)), false);
   assert.equal(mayBeAudited(stageEvent('SUCCEEDED')), true);
   assert.equal(mayBeAudited(stageEvent('RUNNING')), false);
-  assert.equal(mayBeAudited({ kind: 'task', executionId: 'e1', stageId: 's1', taskId: 't', status: 'SUCCEEDED', at: 1 }), false);
+  assert.equal(mayBeAudited({ kind: 'task', application: 'shop', executionId: 'e1', stageId: 's1', taskId: 't', status: 'SUCCEEDED', at: 1 }), false);
 });
 
 test('a pipeline start is recorded once (not on resume), with its trigger; its end with the status and who canceled', () => {

@@ -1,0 +1,3 @@
+export * from './event-journal.js';
+export * from './live-event.js';
+export * from './server-sent-event.js';

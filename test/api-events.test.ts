@@ -1,3 +1,4 @@
+import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -194,6 +195,7 @@ test('a caller sees only the applications it may READ, whatever it asks for', as
     providers: gennaker.providers,
     access,
     audit: { record: () => Promise.resolve() },
+    auth: defaultAuthSettings,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GennakerError, errorRegistry, httpStatusByKind, type ErrorCode, type ErrorDetail } from '../core/errors.js';
 
 export interface ErrorBody {
@@ -36,6 +36,15 @@ function fieldPath(context: string | undefined, pointer: string, params: Record<
   const unknownKeys = Array.isArray(params?.['keys']) ? (params['keys'] as unknown[]).map(String) : [];
   if (unknownKeys.length === 1) segments.push(unknownKeys[0] ?? '');
   return [context ?? 'request', ...segments].join('.');
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that does not decode, such as `/api/pipelines/%ZZ`) never
+ * reach the error handler; this, passed as the `frameworkErrors` option, answers them in the same shape.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, payload } = fromFastifyError(error);
+  void reply.status(status).send(payload);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

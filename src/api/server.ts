@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import { installAccessControl, type AccessControl } from './access.js';
 import { installAuditHook } from './audit-hook.js';
 import type { AuthSettings } from './auth/settings.js';
-import { installErrorHandling } from './http-errors.js';
+import { answerFrameworkError, installErrorHandling } from './http-errors.js';
 import { LiveEventHub } from './live-events.js';
 import { createPlatformMetrics } from './metrics.js';
 import { recordRoutes } from './route-table.js';
@@ -65,6 +65,7 @@ export async function buildApi(deps: ApiDependencies): Promise<ApiApp> {
     loggerInstance,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { auditDraft } from '../../../src/core/audit/draft.js';
-import { redactedSummary, redactSecrets } from '../../../src/core/audit/redact.js';
+import { redactedSummary, redactSecrets, summaryDepthLimit, tooDeep } from '../../../src/core/audit/redact.js';
 import { retryDelayMs } from '../../../src/core/audit/webhook-retry.js';
 import { Secret } from '../../../src/core/secret.js';
 
@@ -53,4 +53,17 @@ test('webhook retries wait twice as long each time, from the minimum up to the c
   );
   assert.equal(retryDelayMs(10_000, 1_000, 60_000), 60_000);
   assert.equal(retryDelayMs(0, 50, 60_000), 50);
+});
+
+test('a body nested thousands deep is cut at the summary depth limit instead of overflowing the stack', () => {
+  let deep: unknown = 'bottom';
+  for (let level = 0; level < 20_000; level += 1) deep = level % 2 === 0 ? [deep] : { a: deep };
+  let summary = redactSecrets({ body: deep }) as Record<string, unknown>;
+  let depth = 0;
+  while (summary !== null && typeof summary === 'object') {
+    summary = (Array.isArray(summary) ? summary[0] : (summary['body'] ?? summary['a'])) as Record<string, unknown>;
+    depth += 1;
+  }
+  assert.equal(summary, tooDeep);
+  assert.equal(depth, summaryDepthLimit);
 });

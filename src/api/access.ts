@@ -35,6 +35,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set for every route that is not public. */
     principal?: Principal;
+    /** The application an `application` route acts on, as its access check resolved it (for the audit record). */
+    accessedApplication?: string;
   }
 }
 
@@ -70,6 +72,7 @@ async function requireAccess(control: AccessControl, access: RouteAccess, reques
     case 'application': {
       const application = await access.application(request);
       if (application === undefined) throw new GennakerError('GNK_E_NOT_FOUND', `no such resource: ${request.url}`);
+      request.accessedApplication = application;
       if (!(await control.canApplication(principal, application, access.action))) {
         throw forbidden(principal, `${access.action} on application ${application}`);
       }

@@ -113,7 +113,7 @@ export function installAuditHook(app: FastifyInstance, audit: AuditRecorder): vo
     const params = (request.params ?? {}) as Record<string, string>;
     const change = request.auditChange ?? {};
     const target = hint?.target?.(request) ?? targetOf(template, params, request.body, parsedPayload(payload));
-    const application = change.application ?? params['application'] ?? (target.type === 'application' ? target.id : stringField(request.body, 'application'));
+    const application = change.application ?? request.accessedApplication ?? params['application'] ?? (target.type === 'application' ? target.id : stringField(request.body, 'application'));
     const executionId = change.executionId ?? executionIdOf(template, params);
     await audit.record({
       actor: request.principal?.name ?? 'anonymous',

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { helloLaunch, startLocalCloud, upCount, type LocalCloudUnderTest } from '../test/support/localcloud.js';
+import { runPacedLoad } from './support/run-paced-load.js';
 import type { LoadSpec } from './support/load-spec.js';
 import { percentile, round } from './support/stats.js';
 
-const execFileAsync = promisify(execFile);
-const pacedLoad = fileURLToPath(new URL('./support/paced-load.js', import.meta.url));
 const where = { account: 'local', region: 'us-east' } as const;
 
 interface LoadRun {
@@ -23,11 +19,7 @@ interface LoadRun {
 
 async function load(url: string, rate: number, durationMs: number): Promise<LoadRun> {
   const spec: LoadSpec = { rate, durationMs, connections: 64, requests: [{ name: 'get', weight: 1, variants: [{ method: 'GET', path: url }] }] };
-  const { stdout } = await execFileAsync(process.execPath, [pacedLoad, JSON.stringify(spec)], {
-    timeout: durationMs + 30_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as LoadRun;
+  return runPacedLoad(spec);
 }
 
 function merge(runs: readonly LoadRun[]): LoadRun {

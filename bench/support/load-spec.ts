@@ -14,6 +14,8 @@ export interface LoadSpec {
   readonly durationMs: number;
   readonly connections: number;
   readonly requests: readonly LoadRequest[];
+  /** Sent with every request, e.g. the API token. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadOutcome {

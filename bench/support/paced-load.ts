@@ -7,9 +7,11 @@ import type { LoadOutcome, LoadReport, LoadRequest, LoadSpec } from './load-spec
  * measures: sends a weighted mix of requests at a fixed `rate` per second for `durationMs` over
  * keep-alive connections (at most `connections` at once) and prints one JSON line (a LoadReport). A
  * request is timed from the moment the schedule said to send it, so a stalled server shows in the
- * latencies (no coordinated omission). Usage: node paced-load.js SPEC_JSON
+ * latencies (no coordinated omission). Reads its LoadSpec as JSON on stdin (see run-paced-load.ts).
  */
-const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+let input = '';
+for await (const chunk of process.stdin) input += String(chunk);
+const spec = JSON.parse(input) as LoadSpec;
 const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
 const outcome = (): LoadOutcome => ({ sent: 0, completed: 0, errors: 0, non2xx: 0, latencies: [] });
 const total = outcome();
@@ -48,7 +50,7 @@ function send(scheduledAt: number): void {
     }
   };
   const body = variant.body === undefined ? undefined : JSON.stringify(variant.body);
-  const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  const headers = { ...spec.headers, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }) };
   const outgoing = request(new URL(variant.path, spec.baseUrl), { agent, method: variant.method, headers, timeout: 10_000 }, (response) => {
     response.resume();
     response.once('end', () => done(false, response.statusCode ?? 0));

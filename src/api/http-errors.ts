@@ -52,7 +52,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof GennakerError) {
       const status = httpStatusByKind[error.kind];
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send(body(error.code, error.message, error.details));
+      return reply.status(status).send(body(error.code, error.message.replace(`${error.code}: `, ''), error.details));
     }
     const { status, payload } = fromFastifyError(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');

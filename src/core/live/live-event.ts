@@ -1,6 +1,5 @@
 import { parseMoniker, type LoadBalancer, type ResourceChange, type ServerGroup } from '../cloud/index.js';
 import type { EngineEvent } from '../execution/model.js';
-import type { ExecutionStatus } from '../execution/status.js';
 
 /**
  * What the live event stream publishes: status changes of executions and stages, and inventory changes.
@@ -9,23 +8,12 @@ import type { ExecutionStatus } from '../execution/status.js';
  * `application` is what clients filter on and what READ permission is checked against; a load balancer
  * whose name has no application part has none and is shown to administrators only.
  */
+/** An engine event of one kind, retagged with `type` as the stream's events are. */
+type Retagged<K extends 'execution' | 'stage'> = Omit<Extract<EngineEvent, { kind: K }>, 'kind'> & { readonly type: K };
+
 export type LiveEvent =
-  | {
-      readonly type: 'execution';
-      readonly application: string;
-      readonly executionId: string;
-      readonly status: ExecutionStatus;
-      readonly at: number;
-    }
-  | {
-      readonly type: 'stage';
-      readonly application: string;
-      readonly executionId: string;
-      readonly stageId: string;
-      readonly refId: string;
-      readonly status: ExecutionStatus;
-      readonly at: number;
-    }
+  | Retagged<'execution'>
+  | Retagged<'stage'>
   | { readonly type: 'serverGroup'; readonly application: string; readonly serverGroup: ServerGroup }
   | { readonly type: 'serverGroupRemoved'; readonly application: string | null; readonly account: string; readonly region: string; readonly name: string }
   | { readonly type: 'loadBalancer'; readonly application: string | null; readonly loadBalancer: LoadBalancer }

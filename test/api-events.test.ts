@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessControl } from '../src/api/access.js';
+import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import { buildApi, type ApiApp } from '../src/api/server.js';
 import type { Principal } from '../src/core/auth/model.js';
 import { validatePipeline } from '../src/core/pipeline/validate.js';
@@ -194,6 +195,7 @@ test('a caller sees only the applications it may READ, whatever it asks for', as
     providers: gennaker.providers,
     access,
     audit: { record: () => Promise.resolve() },
+    auth: defaultAuthSettings,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -25,6 +25,8 @@ const seeded = {
   application: 'authz-app',
   pipeline: 'authz-pipeline',
   execution: 'authz-execution',
+  /** A freeze of the application, starting far in the future so that it blocks nothing. */
+  freeze: 'authz-freeze',
   /** A service account only administrators may see. */
   hiddenUser: 'authz-hidden-user',
   account: 'local',
@@ -48,6 +50,14 @@ const authenticatedRoutes = new Set([
   'POST /api/applications',
   'GET /api/executions',
   'GET /api/events',
+  'GET /api/accounts',
+  'GET /api/serverGroups',
+  'GET /api/loadBalancers',
+  'GET /api/freezes',
+  // Freezing and lifting check WRITE on what the freeze covers in the handler (the scope is in the body or the freeze).
+  'POST /api/freezes',
+  'DELETE /api/freezes/:id',
+  'GET /api/audit',
 ]);
 
 type Caller = 'nobody' | 'no-roles' | 'r-read' | 'r-exec' | 'r-write' | 'a-read' | 'a-write' | 'admin';
@@ -90,8 +100,8 @@ function concretePath(url: string): string {
       case 'region':
         return seeded.region;
       case 'id':
-        if (url.includes('/executions')) return seeded.execution;
-        if (url.includes('/pipelines')) return seeded.pipeline;
+        if (url.includes('/executions/:id')) return seeded.execution;
+        if (url.includes('/pipelines/:id')) return seeded.pipeline;
         return 'authz-id';
       case 'name':
         if (url.startsWith('/api/users')) return seeded.hiddenUser;
@@ -200,6 +210,10 @@ describe('route-by-route authorization', () => {
       }
       if (!(await store.executions.load(seeded.execution))) {
         await engine.startPipeline(seeded.pipeline, { type: 'manual', user: 'admin', parameters: {} }, seeded.execution);
+      }
+      if (!(await store.freezes.get(seeded.freeze))) {
+        const inAYear = Date.now() + 365 * 24 * 60 * 60 * 1000;
+        await engine.freeze({ id: seeded.freeze, scope: { kind: 'application', application: seeded.application }, reason: 'authz', createdBy: 'admin', startsAtMs: inAYear });
       }
       if (!(await store.users.get(seeded.hiddenUser))) await store.users.create({ name: seeded.hiddenUser, kind: 'service', roles: [], passwordHash: null });
     };

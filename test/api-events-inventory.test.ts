@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonAnnouncementSchema, type ServerGroup } from '../src/core/cloud/index.js';
+import { bootstrapAdminToken } from './support/api-server.js';
 import { startServer, type RunningServer } from './support/cli.js';
 import { openEventStream, type EventStreamClient } from './support/event-stream.js';
 import { helloLaunch, killServedCloud } from './support/localcloud.js';
@@ -27,7 +28,8 @@ test('changes in the local cloud reach the stream: a server group, its instance 
     });
     assert.equal(response.status, 200, await response.text());
   };
-  const stream = await openEventStream(`${server.url}/api/events?application=inv`, {}, 45_000);
+  const token = await bootstrapAdminToken(server.url, dataDir);
+  const stream = await openEventStream(`${server.url}/api/events?application=inv`, { authorization: `Bearer ${token}` }, 45_000);
   try {
     await operate('create', { type: 'createServerGroup', application: 'inv', stack: 'web', capacity: { min: 1, max: 1, desired: 1 }, launch: helloLaunch() });
     await groupOf(stream, (group) => group.name === 'inv-web-v000', 'the new group');

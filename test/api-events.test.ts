@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessControl } from '../src/api/access.js';
+import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import { buildApi, type ApiApp } from '../src/api/server.js';
 import type { Principal } from '../src/core/auth/model.js';
 import { validatePipeline } from '../src/core/pipeline/validate.js';

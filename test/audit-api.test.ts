@@ -46,7 +46,8 @@ interface AuditedApi {
 
 /**
  * The real API (buildApi: access control, the audit hook, GET /api/audit) over a real SQLite store,
- * with a few write routes of the shapes later routes have, since this branch adds no write route of its own.
+ * with stand-in write routes of the shapes real routes have, under paths no real route uses (real write
+ * routes need a real engine, and none carries a secret or sets before/after the way these do).
  */
 async function startAuditedApi(dataDir: string, webhook?: AuditWebhookOptions): Promise<AuditedApi> {
   const store = await openStore({ dataDir });
@@ -85,19 +86,20 @@ async function startAuditedApi(dataDir: string, webhook?: AuditWebhookOptions): 
 
 function registerWriteRoutes(app: ApiApp): void {
   const authenticated = { access: { kind: 'authenticated' as const } };
+  const widgetParams = z.object({ application: z.string(), widget: z.string() });
   app.post(
-    '/api/applications',
-    { config: authenticated, schema: { body: z.strictObject({ name: z.string(), owner: z.string(), webhookToken: z.string().optional() }) } },
+    '/api/widgets',
+    { config: authenticated, schema: { body: z.strictObject({ name: z.string(), application: z.string(), webhookToken: z.string().optional() }) } },
     async (request, reply) => reply.status(201).send({ name: request.body.name }),
   );
-  app.put('/api/applications/:application', { config: authenticated, schema: { params: z.object({ application: z.string() }), body: z.strictObject({ description: z.string() }) } }, async (request) => {
+  app.put('/api/applications/:application/widgets/:widget', { config: authenticated, schema: { params: widgetParams, body: z.strictObject({ description: z.string() }) } }, async (request) => {
     auditChange(request, { before: { description: 'old' }, after: { description: request.body.description } });
-    return { name: request.params.application };
+    return { name: request.params.widget };
   });
-  app.delete('/api/applications/:application', { config: authenticated }, async () => {
-    throw new GennakerError('GNK_E_NOT_FOUND', 'no such application');
+  app.delete('/api/widgets/:widget', { config: authenticated }, async () => {
+    throw new GennakerError('GNK_E_NOT_FOUND', 'no such widget');
   });
-  app.post('/api/executions/:id/cancel', { config: authenticated }, async (_request, reply) => reply.status(202).send({}));
+  app.post('/api/executions/:id/annotate', { config: authenticated }, async (_request, reply) => reply.status(202).send({}));
   app.post('/api/session', { config: { access: { kind: 'public' }, audit: false } }, async () => ({ ok: true }));
   app.post(
     '/api/things',
@@ -127,7 +129,7 @@ describe('the audit hook and GET /api/audit', () => {
   });
 
   test('a successful write is durable before its response, with actor, action, target, redacted body and before/after', async () => {
-    const created = await apiRequest(api.url, 'POST', '/api/applications', { ...asRoot, body: { name: 'shop', owner: 'ops', webhookToken: 'hunter2' } });
+    const created = await apiRequest(api.url, 'POST', '/api/widgets', { ...asRoot, body: { name: 'w0', application: 'shop', webhookToken: 'hunter2' } });
     assert.equal(created.status, 201);
     // Read straight from the store, without waiting: the hook wrote before the response left.
     const [event] = await api.store.audit.list({ limit: 10 });
@@ -137,40 +139,40 @@ describe('the audit hook and GET /api/audit', () => {
         seq: 1,
         time: 0,
         actor: 'root',
-        action: 'application.create',
-        target: { type: 'application', id: 'shop' },
+        action: 'widget.create',
+        target: { type: 'widget', id: 'w0' },
         application: 'shop',
-        summary: { request: 'POST /api/applications', status: 201, body: { name: 'shop', owner: 'ops', webhookToken: '[redacted]' } },
+        summary: { request: 'POST /api/widgets', status: 201, body: { name: 'w0', application: 'shop', webhookToken: '[redacted]' } },
         executionId: null,
         prevHash: '0'.repeat(64),
         hash: '',
       },
     );
 
-    const updated = await apiRequest(api.url, 'PUT', '/api/applications/billing', { ...asRoot, body: { description: 'new' } });
+    const updated = await apiRequest(api.url, 'PUT', '/api/applications/billing/widgets/w1', { ...asRoot, body: { description: 'new' } });
     assert.equal(updated.status, 200);
-    const canceled = await apiRequest(api.url, 'POST', '/api/executions/e-42/cancel', asRoot);
-    assert.equal(canceled.status, 202);
+    const annotated = await apiRequest(api.url, 'POST', '/api/executions/e-42/annotate', asRoot);
+    assert.equal(annotated.status, 202);
     const poked = await apiRequest(api.url, 'POST', '/api/things', { headers: { authorization: 'Bearer dev' } });
     assert.equal(poked.status, 200);
     const events = await api.store.audit.list({ afterSeq: 1, limit: 10 });
     assert.deepEqual(
       events.map(({ actor, action, target, application, executionId }) => ({ actor, action, target, application, executionId })),
       [
-        { actor: 'root', action: 'application.update', target: { type: 'application', id: 'billing' }, application: 'billing', executionId: null },
-        { actor: 'root', action: 'execution.cancel', target: { type: 'execution', id: 'e-42' }, application: null, executionId: 'e-42' },
+        { actor: 'root', action: 'application.widget.update', target: { type: 'widget', id: 'w1' }, application: 'billing', executionId: null },
+        { actor: 'root', action: 'execution.annotate', target: { type: 'execution', id: 'e-42' }, application: null, executionId: 'e-42' },
         { actor: 'dev', action: 'thing.poke', target: { type: 'thing', id: 't1' }, application: null, executionId: null },
       ],
     );
-    assert.deepEqual(events[0]!.summary, { request: 'PUT /api/applications/:application', status: 200, body: { description: 'new' }, before: { description: 'old' }, after: { description: 'new' } });
+    assert.deepEqual(events[0]!.summary, { request: 'PUT /api/applications/:application/widgets/:widget', status: 200, body: { description: 'new' }, before: { description: 'old' }, after: { description: 'new' } });
   });
 
   test('reads, refused and failed writes, and routes that record themselves leave no event', async () => {
     const head = await api.store.audit.head();
     assert.equal((await apiRequest(api.url, 'GET', '/api/audit', asRoot)).status, 200);
-    assert.equal((await apiRequest(api.url, 'POST', '/api/applications', { ...asRoot, body: { name: 'x', owner: 'y', extra: 1 } })).status, 400);
-    assert.equal((await apiRequest(api.url, 'POST', '/api/applications', { body: { name: 'x', owner: 'y' } })).status, 401);
-    assert.equal((await apiRequest(api.url, 'DELETE', '/api/applications/shop', asRoot)).status, 404);
+    assert.equal((await apiRequest(api.url, 'POST', '/api/widgets', { ...asRoot, body: { name: 'x', application: 'y', extra: 1 } })).status, 400);
+    assert.equal((await apiRequest(api.url, 'POST', '/api/widgets', { body: { name: 'x', application: 'y' } })).status, 401);
+    assert.equal((await apiRequest(api.url, 'DELETE', '/api/widgets/w0', asRoot)).status, 404);
     assert.equal((await apiRequest(api.url, 'POST', '/api/nowhere', asRoot)).status, 404);
     assert.equal((await apiRequest(api.url, 'POST', '/api/session')).status, 200);
     assert.deepEqual(await api.store.audit.head(), head);
@@ -197,8 +199,8 @@ describe('the audit hook and GET /api/audit', () => {
       ['thing.poke'],
     );
     assert.deepEqual(
-      (await auditPage(api.url, '?action=application.update')).events.map((event) => event.target.id),
-      ['billing'],
+      (await auditPage(api.url, '?action=application.widget.update')).events.map((event) => event.target.id),
+      ['w1'],
     );
     assert.deepEqual(
       (await auditPage(api.url, '?executionId=e-42')).events.map((event) => event.seq),
@@ -225,7 +227,7 @@ describe('an audit trail that cannot write', () => {
     const api = await startAuditedApi(dataDir);
     try {
       await api.store.db.schema.dropTable('audit_events').execute();
-      const response = await apiRequest(api.url, 'POST', '/api/applications', { headers: { authorization: 'Bearer root' }, body: { name: 'shop', owner: 'ops' } });
+      const response = await apiRequest(api.url, 'POST', '/api/widgets', { headers: { authorization: 'Bearer root' }, body: { name: 'w0', application: 'shop' } });
       assert.equal(response.status, 500);
       assert.deepEqual(response.body, { error: { code: 'GNK_E_INTERNAL', message: 'Unexpected internal error', details: [] } });
     } finally {
@@ -295,7 +297,7 @@ describe('the audit webhook', () => {
     try {
       // Nothing listens yet: deliveries are refused, and writes still succeed.
       for (let index = 0; index < 5; index++) {
-        const response = await apiRequest(api.url, 'POST', '/api/applications', { headers: { authorization: 'Bearer root' }, body: { name: `app${index}`, owner: 'ops' } });
+        const response = await apiRequest(api.url, 'POST', '/api/widgets', { headers: { authorization: 'Bearer root' }, body: { name: `w${index}`, application: `app${index}` } });
         assert.equal(response.status, 201);
       }
       assert.equal(receiver.deliveries.length, 0);

@@ -73,7 +73,7 @@ describe('the audit trail in a running Gennaker', () => {
     assert.equal((await engine.whenComplete(id)).execution.status, 'SUCCEEDED');
     await appended(server.gennaker.audit, server, (event) => event.executionId === id && event.action === 'orchestration.end');
 
-    const page = await server.request('GET', `/api/audit?executionId=${id}`);
+    const page = await server.request('GET', `/api/audit?executionId=${id}`, { token: await server.adminToken() });
     assert.equal(page.status, 200);
     const events = (page.body as { events: AuditEvent[] }).events;
     assert.deepEqual(

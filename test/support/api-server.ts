@@ -56,10 +56,7 @@ export async function startApiServer(flags: Readonly<Record<string, unknown>> = 
   const login = (username: string, password: string): Promise<string> => loginCookie(gennaker.url, username, password);
   let adminToken: Promise<string> | undefined;
   const admin = (): Promise<string> =>
-    (adminToken ??= (async () => {
-      const password = (await readFile(join(dataDir, initialAdminPasswordFileName), 'utf8')).trim();
-      return tokenOf(gennaker.url, await login(initialAdminUser, password));
-    })());
+    (adminToken ??= bootstrapAdminToken(gennaker.url, dataDir));
   return {
     url: gennaker.url,
     gennaker,
@@ -97,6 +94,12 @@ export async function apiRequest(baseUrl: string, method: string, path: string, 
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** An API token of the bootstrap administrator of a server (in this process or not) whose data directory is `dataDir`. */
+export async function bootstrapAdminToken(baseUrl: string, dataDir: string): Promise<string> {
+  const password = (await readFile(join(dataDir, initialAdminPasswordFileName), 'utf8')).trim();
+  return tokenOf(baseUrl, await loginCookie(baseUrl, initialAdminUser, password));
 }
 
 async function loginCookie(baseUrl: string, username: string, password: string): Promise<string> {

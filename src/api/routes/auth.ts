@@ -50,7 +50,7 @@ export function registerAuthRoutes(app: ApiApp, { store, audit, settings }: Auth
   app.post(
     '/api/auth/login',
     {
-      config: { access: { kind: 'public' } },
+      config: { access: { kind: 'public' }, audit: false },
       schema: { tags: ['auth'], summary: 'Log in with a local user name and password; sets the session cookie', body: loginBody, response: { 200: loggedInResponse } },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ export function registerAuthRoutes(app: ApiApp, { store, audit, settings }: Auth
     '/api/auth/logout',
     {
       // Public so that a stale or expired cookie can always be cleared.
-      config: { access: { kind: 'public' } },
+      config: { access: { kind: 'public' }, audit: false },
       schema: { tags: ['auth'], summary: 'End the session of the cookie sent, and clear it', response: { 204: z.null() } },
     },
     async (request, reply) => {

@@ -33,6 +33,18 @@ async function requireFreezePermission(access: AccessControl, principal: Princip
   }
 }
 
+/** A global freeze concerns everyone; one of an application or account only those who may READ it. */
+async function mayReadFreeze(access: AccessControl, principal: Principal, scope: FreezeScope): Promise<boolean> {
+  switch (scope.kind) {
+    case 'global':
+      return true;
+    case 'application':
+      return access.canApplication(principal, scope.application, 'READ');
+    case 'account':
+      return access.canAccount(principal, scope.account, 'READ');
+  }
+}
+
 export function registerFreezeRoutes(app: ApiApp, deps: ApiDependencies): void {
   const { store, engine, access } = deps;
   const tags = ['freezes'];
@@ -41,9 +53,18 @@ export function registerFreezeRoutes(app: ApiApp, deps: ApiDependencies): void {
     '/api/freezes',
     {
       config: { access: { kind: 'authenticated' } },
-      schema: { tags, summary: 'Freezes not lifted (some may start or end later)', response: { 200: z.object({ freezes: z.array(freezeSchema) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Freezes not lifted (some may start or end later) that the caller may READ, and every global one',
+        response: { 200: z.object({ freezes: z.array(freezeSchema) }), ...errorResponses },
+      },
     },
-    async () => ({ freezes: (await store.freezes.unlifted()).map((freeze) => ({ ...freeze })) }),
+    async (request) => {
+      const principal = principalOf(request);
+      const freezes = await store.freezes.unlifted();
+      const readable = await Promise.all(freezes.map((freeze) => mayReadFreeze(access, principal, freeze.scope)));
+      return { freezes: freezes.filter((_, index) => readable[index]).map((freeze) => ({ ...freeze })) };
+    },
   );
 
   app.post(
@@ -74,7 +95,8 @@ export function registerFreezeRoutes(app: ApiApp, deps: ApiDependencies): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const freeze = await store.freezes.get(request.params.id);
-      if (!freeze) throw new GennakerError('GNK_E_NOT_FOUND', `freeze ${request.params.id} does not exist`, [{ path: 'params.id' }]);
+      // A freeze the caller may not even see answers as absent, like one that never existed.
+      if (!freeze || !(await mayReadFreeze(access, principal, freeze.scope))) throw new GennakerError('GNK_E_NOT_FOUND', `freeze ${request.params.id} does not exist`, [{ path: 'params.id' }]);
       await requireFreezePermission(access, principal, freeze.scope);
       await engine.liftFreeze(freeze.id, principal.name);
       return reply.status(204).send(null);

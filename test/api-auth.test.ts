@@ -43,7 +43,7 @@ describe('authentication over HTTP', () => {
     const unknownUser = await server.request('POST', '/api/auth/login', { body: { username: 'nobody', password: adminPassword } });
     for (const response of [wrongPassword, unknownUser]) {
       assert.equal(response.status, 401);
-      assert.deepEqual(response.body, { error: { code: 'GNK_E_UNAUTHENTICATED', message: 'GNK_E_UNAUTHENTICATED: wrong user name or password', details: [] } });
+      assert.deepEqual(response.body, { error: { code: 'GNK_E_UNAUTHENTICATED', message: 'wrong user name or password', details: [] } });
       assert.equal(response.headers.get('set-cookie'), null);
     }
     assert.deepEqual(

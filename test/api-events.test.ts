@@ -1,4 +1,3 @@
-import { defaultAuthSettings } from '../src/api/auth/settings.js';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';

@@ -9,6 +9,8 @@ import { demoApplication } from './demo.js';
 
 const where = { account: 'local', region: 'us-east' } as const;
 const balancer = 'hello';
+/** Who the demo deploy runs as when authentication is off. */
+export const demoUser = 'demo';
 /** Fixed, so a restarted demo finds its deploy instead of deploying again. */
 const deployId = 'demo-deploy-hello-1-0-0';
 
@@ -28,7 +30,7 @@ function helloServiceDirectory(): string | undefined {
  * on the local cloud — real processes answering real requests. Runs in the background; a restart finds
  * the deploy it already made.
  */
-export async function deployDemo(engine: Engine, inventory: Inventory, logger: Logger): Promise<void> {
+export async function deployDemo(engine: Engine, inventory: Inventory, logger: Logger, user: string): Promise<void> {
   const location = helloServiceDirectory();
   if (location === undefined) {
     logger.warn('demo: examples/hello-service not found next to Gennaker; nothing deployed');
@@ -57,7 +59,7 @@ export async function deployDemo(engine: Engine, inventory: Inventory, logger: L
           },
         },
       ],
-      'demo',
+      user,
       deployId,
     );
   } catch (error) {

@@ -6,6 +6,7 @@ import { authSettingsFrom } from '../api/auth/settings.js';
 import { buildApi, type ApiApp } from '../api/server.js';
 import type { Config } from '../config/schema.js';
 import type { AuditRecorder } from '../core/audit/event.js';
+import type { CloudServices } from '../engine/cloud-services.js';
 import { Engine } from '../engine/engine.js';
 import { Inventory } from '../inventory/inventory.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -17,10 +18,11 @@ import { startAudit } from './audit.js';
 import type { AuditTrail } from './audit-trail.js';
 import { auditEngineEvents } from './audit-engine.js';
 import { auditedCloudServices } from './audited-cloud-services.js';
+import { authorizedCloudServices } from './authorized-cloud-services.js';
 import { cloudServices } from './cloud-services.js';
 import { seedDemo } from './demo.js';
-import { ensureInitialAdmin, initialAdminPasswordFileName } from './initial-admin.js';
-import { deployDemo } from './demo-deploy.js';
+import { ensureInitialAdmin, initialAdminPasswordFileName, initialAdminUser } from './initial-admin.js';
+import { demoUser, deployDemo } from './demo-deploy.js';
 import { connectLocalCloud, type LocalCloudConnectOptions } from './local-cloud.js';
 import { startRetention } from './retention.js';
 import { gennakerVersion } from './version.js';
@@ -60,6 +62,8 @@ export async function startGennaker(config: Config, logger: Logger, options: Sta
   if (config.demo) await seedDemo(store, logger);
   const audit = startAudit(config, store, logger);
   const stages = builtInStages();
+  const authSettings = authSettingsFrom(config);
+  const authorized = (cloud: CloudServices): CloudServices => (config.auth.enabled ? authorizedCloudServices(cloud, store, authSettings) : cloud);
   const engine = new Engine({
     store,
     stages,
@@ -67,12 +71,11 @@ export async function startGennaker(config: Config, logger: Logger, options: Sta
     logger,
     dataDir: config.dataDir,
     nodeId: config.engine.nodeId,
-    cloud: auditedCloudServices(cloudServices(inventory, providers, store), store, audit.trail),
+    cloud: auditedCloudServices(authorized(cloudServices(inventory, providers, store)), store, audit.trail),
   });
   const stopAuditingEngine = auditEngineEvents(engine, stages, store, audit.trail, logger);
   await engine.start();
   const retention = startRetention(store, config.engine, logger);
-  const authSettings = authSettingsFrom(config);
   let api: ApiApp | undefined;
   let url: string;
   let initialAdmin: RunningGennaker['initialAdmin'];
@@ -109,7 +112,7 @@ export async function startGennaker(config: Config, logger: Logger, options: Sta
   }
   logger.info({ url, version: gennakerVersion }, 'gennaker listening');
   if (config.demo && config.localCloud.enabled) {
-    deployDemo(engine, inventory, logger).catch((error: unknown) => logger.error({ err: error }, 'demo: the deploy failed'));
+    deployDemo(engine, inventory, logger, config.auth.enabled ? initialAdminUser : demoUser).catch((error: unknown) => logger.error({ err: error }, 'demo: the deploy failed'));
   }
   return {
     store,

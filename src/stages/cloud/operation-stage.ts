@@ -78,9 +78,6 @@ export function operationStage<Input>(spec: OperationStageSpec<Input>): StageDef
         run: async ({ input, services, stage }) => {
           const decision = spec.decide(services.cloud, input);
           if (decision.kind === 'failed') return refusedBy(stage.type, decision.reason);
-          // Not built yet (issue 6): WRITE on an account chosen by an expression is not checked anywhere. The API
-          // checks literal accounts before a run starts (api/routes/account-write.ts); this is where the evaluated
-          // accounts of decision.operations are known, so the check belongs here, against the trigger's user.
           const refusal = await trafficGuardRefusal(services.cloud, decision.operations, stage.type);
           if (refusal) return refusal;
           return {

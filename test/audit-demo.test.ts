@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditEvent } from '../src/core/audit/chain.js';
+import { initialAdminUser } from '../src/app/initial-admin.js';
 import { runCli, startServer, type RunningServer } from './support/cli.js';
 import { killServedCloud } from './support/localcloud.js';
 
@@ -41,7 +42,7 @@ test('a deploy on the local cloud through the shipped server leaves its executio
     deploy.map((event) => event.action),
     ['orchestration.start', 'cloud.createServerGroup', 'stage.shrinkCluster', 'stage.disableCluster', 'stage.createServerGroup', 'orchestration.end'],
   );
-  assert.ok(deploy.every((event) => event.actor === 'demo' && event.application === 'hello' && event.executionId === executionId));
+  assert.ok(deploy.every((event) => event.actor === initialAdminUser && event.application === 'hello' && event.executionId === executionId));
   assert.deepEqual(deploy[1]!.target, { type: 'serverGroup', id: 'local/us-east/hello-v000' });
   assert.deepEqual(deploy[1]!.summary['outcome'], { state: 'succeeded' });
   assert.deepEqual(deploy.at(-1)!.summary, { name: 'Deploy the demo service', status: 'SUCCEEDED' });

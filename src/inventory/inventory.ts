@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   changedResource,
   diffRegion,
+  isRemoval,
   resourceChangeOf,
   writeThroughChanges,
   type ApplicationView,
@@ -49,6 +50,12 @@ export class Inventory {
   private readonly awaited = new Map<string, CloudOperation>();
   /** Resources changed while a description or an operation was in flight: newer than its answer. */
   private readonly touchedSets = new Set<Set<string>>();
+  /**
+   * Resources the platform's own operations removed, by their write-through, before the change stream
+   * carried the removal. The stream is another connection: an update the provider sent before the removal
+   * can arrive after the operation's answer, and must not bring the resource back in the meantime.
+   */
+  private readonly removedAheadOfStream = new Set<string>();
   private readonly unsubscribes: Array<() => void> = [];
   private reconciling: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -142,7 +149,9 @@ export class Inventory {
     try {
       const answer = await provider.apply(clientToken, operation);
       if (answer.state === 'running') return await waiter.finished;
-      this.applyChanges(writeThroughChanges(operation, answer).filter((change) => !touched.has(changedResource(change))));
+      const changes = writeThroughChanges(operation, answer).filter((change) => !touched.has(changedResource(change)));
+      for (const change of changes) this.noteAuthoritative(change, isRemoval(change));
+      this.applyChanges(changes);
       return answer;
     } finally {
       waiter.cancel();
@@ -178,6 +187,7 @@ export class Inventory {
       this.touchedSets.delete(touched);
     }
     const changes = diffRegion(this.index.region(account, region), actual, touched);
+    for (const change of changes) this.noteAuthoritative(change, false);
     if (changes.length > 0) this.options.logger.info({ account, region, changes: changes.length }, 'inventory: reconcile corrected the region');
     this.applyChanges(changes);
   }
@@ -198,7 +208,16 @@ export class Inventory {
       this.waiters.finish(change.status);
       return;
     }
-    this.applyChanges([resourceChangeOf(change)!], cursor);
+    const resourceChange = resourceChangeOf(change)!;
+    const key = changedResource(resourceChange);
+    if (isRemoval(resourceChange)) this.removedAheadOfStream.delete(key);
+    this.applyChanges(this.removedAheadOfStream.has(key) ? [] : [resourceChange], cursor);
+  }
+
+  /** A change known to be current (an operation's own answer, a fresh describe) settles what the stream still owes. */
+  private noteAuthoritative(change: ResourceChange, removedAheadOfStream: boolean): void {
+    if (removedAheadOfStream) this.removedAheadOfStream.add(changedResource(change));
+    else this.removedAheadOfStream.delete(changedResource(change));
   }
 
   /** Changes were lost: describe afresh, and ask once about every operation awaited there. */

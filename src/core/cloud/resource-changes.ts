@@ -48,6 +48,10 @@ export function resourceKey(account: string, region: string, name: string): stri
   return `${account}/${region}/${name}`;
 }
 
+export function isRemoval(change: ResourceChange): boolean {
+  return change.kind === 'serverGroupRemoved' || change.kind === 'loadBalancerRemoved';
+}
+
 /** Which resource a change is about, as `kind:account/region/name` with kind `serverGroup` or `loadBalancer`. */
 export function changedResource(change: ResourceChange): string {
   switch (change.kind) {

@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { bodyOf } from './support/api-assertions.js';
 import { apiRequest, bootstrapAdminToken, type ApiResponse } from './support/api-server.js';
-import { startServer, type RunningServer } from './support/cli.js';
-import { killServedCloud } from './support/localcloud.js';
+import { servedWithLocalCloud } from './support/localcloud.js';
 
 const helloService = fileURLToPath(new URL('../../examples/hello-service', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'gennaker-account-check-'));
-let server: RunningServer;
+/** What `npm start` runs, authentication on as shipped, with the local cloud. */
+const served = servedWithLocalCloud('account-check');
 
-before(async () => {
-  server = await startServer(['--data', dataDir, '--local-cloud', 'on']);
-});
-
-after(() => killServedCloud(dataDir, [server]));
-
-function ok(response: ApiResponse, status: number, what: string): Record<string, unknown> {
-  assert.equal(response.status, status, `${what}: ${JSON.stringify(response.body)}`);
-  return response.body as Record<string, unknown>;
-}
 
 interface ExecutionBody {
   execution: { status: string };
@@ -30,11 +17,11 @@ interface ExecutionBody {
 }
 
 test('an account chosen by an expression is checked when the stage runs: EXECUTE on the application alone does not deploy to it', { timeout: 60_000 }, async () => {
-  const admin = await bootstrapAdminToken(server.url, dataDir);
-  const asAdmin = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(server.url, method, path, { token: admin, ...(body === undefined ? {} : { body }) });
-  ok(await asAdmin('POST', '/api/users', { name: 'dana', roles: ['deployer'], password: 'correct horse battery' }), 201, 'create a deployer');
-  ok(await asAdmin('POST', '/api/applications', { name: 'ledger', owner: 'Ledger team', email: 'ledger@example.com', permissions: { READ: ['deployer'], EXECUTE: ['deployer'], WRITE: ['admin'] } }), 201, 'create the application');
-  const pipeline = ok(
+  const admin = await bootstrapAdminToken(served.server().url, served.dataDir);
+  const asAdmin = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(served.server().url, method, path, { token: admin, ...(body === undefined ? {} : { body }) });
+  bodyOf<Record<string, unknown>>(await asAdmin('POST', '/api/users', { name: 'dana', roles: ['deployer'], password: 'correct horse battery' }), 201);
+  bodyOf<Record<string, unknown>>(await asAdmin('POST', '/api/applications', { name: 'ledger', owner: 'Ledger team', email: 'ledger@example.com', permissions: { READ: ['deployer'], EXECUTE: ['deployer'], WRITE: ['admin'] } }), 201);
+  const pipeline = bodyOf<Record<string, unknown>>(
     await asAdmin('POST', '/api/applications/ledger/pipelines', {
       name: 'Deploy anywhere',
       application: 'ledger',
@@ -55,24 +42,23 @@ test('an account chosen by an expression is checked when the stage runs: EXECUTE
       ],
     }),
     201,
-    'save a pipeline whose account is an expression',
   );
 
-  const login = await apiRequest(server.url, 'POST', '/api/auth/login', { body: { username: 'dana', password: 'correct horse battery' } });
+  const login = await apiRequest(served.server().url, 'POST', '/api/auth/login', { body: { username: 'dana', password: 'correct horse battery' } });
   const cookie = /^(gennaker_session=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
   assert.ok(cookie, `dana logs in: ${JSON.stringify(login.body)}`);
-  const asDana = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(server.url, method, path, { headers: { cookie }, ...(body === undefined ? {} : { body }) });
+  const asDana = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(served.server().url, method, path, { headers: { cookie }, ...(body === undefined ? {} : { body }) });
 
-  const { id } = ok(await asDana('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, { parameters: { account: 'local' } }), 201, 'the API lets dana start it: no literal account to check') as { id: string };
+  const { id } = bodyOf<Record<string, unknown>>(await asDana('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, { parameters: { account: 'local' } }), 201) as { id: string };
   let state: ExecutionBody | undefined;
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    state = ok(await asDana('GET', `/api/executions/${id}`), 200, 'read the execution') as unknown as ExecutionBody;
+    state = bodyOf<Record<string, unknown>>(await asDana('GET', `/api/executions/${id}`), 200) as unknown as ExecutionBody;
     if (['TERMINAL', 'SUCCEEDED', 'CANCELED', 'STOPPED'].includes(state.execution.status)) break;
     await sleep(100);
   }
   assert.equal(state?.execution.status, 'TERMINAL', JSON.stringify(state));
   assert.match(JSON.stringify(state), /GNK_E_FORBIDDEN/, 'the stage fails naming the missing permission');
   assert.match(JSON.stringify(state), /dana lacks WRITE on account local/);
-  const groups = ok(await asAdmin('GET', '/api/applications/ledger/serverGroups'), 200, 'server groups') as { serverGroups: unknown[] };
+  const groups = bodyOf<Record<string, unknown>>(await asAdmin('GET', '/api/applications/ledger/serverGroups'), 200) as { serverGroups: unknown[] };
   assert.deepEqual(groups.serverGroups, [], 'nothing was deployed');
 });

@@ -1,33 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { initialAdminPasswordFileName, initialAdminUser } from '../src/app/initial-admin.js';
-import { killServedCloud } from './support/localcloud.js';
+import { servedWithLocalCloud } from './support/localcloud.js';
 import { openEventStream, type EventStreamClient } from './support/event-stream.js';
+import { bodyOf } from './support/api-assertions.js';
 import { apiRequest, type ApiResponse } from './support/api-server.js';
-import { startServer, type RunningServer } from './support/cli.js';
 
 const helloService = fileURLToPath(new URL('../../examples/hello-service', import.meta.url));
 const application = 'shop';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'gennaker-end-to-end-'));
 /** What `npm start` runs, authentication on as shipped, with the local cloud. */
-let server: RunningServer;
+const served = servedWithLocalCloud('end-to-end');
 
-before(async () => {
-  server = await startServer(['--data', dataDir, '--local-cloud', 'on']);
-});
-
-after(() => killServedCloud(dataDir, [server]));
-
-function ok(response: ApiResponse, status: number, what: string): Record<string, unknown> {
-  assert.equal(response.status, status, `${what}: ${JSON.stringify(response.body)}`);
-  return response.body as Record<string, unknown>;
-}
 
 function deploy(refId: string, version: string, requisiteStageRefIds: string[]): Record<string, unknown> {
   return {
@@ -53,35 +40,34 @@ interface AuditPage {
 }
 
 test('through HTTP only: log in, create an application and a red/black pipeline, run it on the local cloud, follow it live, answer its judgment, find every step audited', { timeout: 120_000 }, async () => {
-  const password = (await readFile(join(dataDir, initialAdminPasswordFileName), 'utf8')).trim();
-  const login = await apiRequest(server.url, 'POST', '/api/auth/login', { body: { username: initialAdminUser, password } });
-  ok(login, 200, 'login');
+  const password = (await readFile(join(served.dataDir, initialAdminPasswordFileName), 'utf8')).trim();
+  const login = await apiRequest(served.server().url, 'POST', '/api/auth/login', { body: { username: initialAdminUser, password } });
+  bodyOf<Record<string, unknown>>(login, 200);
   const cookie = /^(gennaker_session=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
   assert.ok(cookie, 'the login sets the session cookie');
   const asAdmin = { headers: { cookie } };
-  const call = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(server.url, method, path, { ...asAdmin, ...(body === undefined ? {} : { body }) });
+  const call = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(served.server().url, method, path, { ...asAdmin, ...(body === undefined ? {} : { body }) });
 
-  ok(await call('POST', '/api/applications', { name: application, owner: 'Shop team', email: 'shop@example.com', description: 'the shop', permissions: { READ: ['shop-dev'], WRITE: ['shop-ops'], EXECUTE: ['shop-ops'] } }), 201, 'create the application');
-  const pipeline = ok(
+  bodyOf<Record<string, unknown>>(await call('POST', '/api/applications', { name: application, owner: 'Shop team', email: 'shop@example.com', description: 'the shop', permissions: { READ: ['shop-dev'], WRITE: ['shop-ops'], EXECUTE: ['shop-ops'] } }), 201);
+  const pipeline = bodyOf<Record<string, unknown>>(
     await call('POST', `/api/applications/${application}/pipelines`, {
       name: 'Release',
       application,
       stages: [deploy('1', '1.0.0', []), { refId: '2', requisiteStageRefIds: ['1'], type: 'manualJudgment', name: 'Ship 2.0.0?' }, deploy('3', '2.0.0', ['2'])],
     }),
     201,
-    'save the red/black pipeline',
   );
 
-  const stream: EventStreamClient = await openEventStream(`${server.url}/api/events?application=${application}`, asAdmin.headers, 110_000);
+  const stream: EventStreamClient = await openEventStream(`${served.server().url}/api/events?application=${application}`, asAdmin.headers, 110_000);
   assert.equal(stream.status, 200);
-  const { id: executionId } = ok(await call('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, {}), 201, 'run it') as { id: string };
+  const { id: executionId } = bodyOf<Record<string, unknown>>(await call('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, {}), 201) as { id: string };
   try {
     const judgmentRunning = await stream.waitFor((event) => {
       const data = JSON.parse(event.data) as { type: string; executionId?: string; refId?: string; status?: string };
       return data.type === 'stage' && data.executionId === executionId && data.refId === '2' && data.status === 'RUNNING';
     }, 'the manual judgment waiting');
     const { stageId } = JSON.parse(judgmentRunning.data) as { stageId: string };
-    ok(await call('POST', `/api/executions/${executionId}/stages/${stageId}/judgment`, { judgmentStatus: 'continue' }), 200, 'answer the judgment');
+    bodyOf<Record<string, unknown>>(await call('POST', `/api/executions/${executionId}/stages/${stageId}/judgment`, { judgmentStatus: 'continue' }), 200);
     const finished = await stream.waitFor((event) => {
       const data = JSON.parse(event.data) as { type: string; executionId?: string; status?: string };
       return data.type === 'execution' && data.executionId === executionId && ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(data.status ?? '');
@@ -93,7 +79,7 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
     stream.close();
   }
 
-  const groups = ok(await call('GET', `/api/applications/${application}/serverGroups`), 200, 'the server groups') as { serverGroups: { name: string; enabled: boolean }[] };
+  const groups = bodyOf<Record<string, unknown>>(await call('GET', `/api/applications/${application}/serverGroups`), 200) as { serverGroups: { name: string; enabled: boolean }[] };
   assert.deepEqual(
     groups.serverGroups.map((group) => [group.name, group.enabled]).sort(),
     [
@@ -103,7 +89,7 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
     'red/black: the new group serves, the old one is disabled',
   );
 
-  const trail = ok(await call('GET', `/api/audit?application=${application}&limit=500`), 200, 'the audit trail') as unknown as AuditPage;
+  const trail = bodyOf<Record<string, unknown>>(await call('GET', `/api/audit?application=${application}&limit=500`), 200) as unknown as AuditPage;
   const actions = trail.events.map((event) => event.action);
   for (const expected of ['application.create', 'application.pipeline.create', 'pipeline.execution.create', 'execution.stage.judgment', 'pipeline.start', 'cloud.createServerGroup', 'cloud.disableServerGroup', 'stage.manualJudgment', 'stage.createServerGroup', 'pipeline.end']) {
     assert.ok(actions.includes(expected), `the trail records ${expected}; it has ${JSON.stringify(actions)}`);
@@ -114,6 +100,6 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
   );
   const judged = trail.events.find((event) => event.action === 'stage.manualJudgment');
   assert.equal(judged?.actor, initialAdminUser, 'the judgment is recorded as whoever answered it');
-  const logins = ok(await call('GET', '/api/audit?action=auth.login'), 200, 'logins') as unknown as AuditPage;
+  const logins = bodyOf<Record<string, unknown>>(await call('GET', '/api/audit?action=auth.login'), 200) as unknown as AuditPage;
   assert.ok(logins.events.some((event) => event.actor === initialAdminUser), 'the login is recorded');
 });

@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { daemonAnnouncementSchema, type CloudOperationInput, type LaunchSpec, type OperationStatus, type RegionSnapshot, type ServerGroup } from '../../src/core/cloud/index.js';
-import { cliPath, type RunningServer } from './cli.js';
+import { cliPath, startServer, type RunningServer } from './cli.js';
 
 /** The demo service's source directory (not compiled: it is plain JavaScript). */
 export const helloServiceDir = fileURLToPath(new URL('../../../examples/hello-service', import.meta.url));
@@ -158,4 +159,24 @@ export async function startLocalCloud(options: { dataDir?: string; config?: unkn
 
 export function upCount(group: ServerGroup | undefined): number {
   return group?.instances.filter((instance) => instance.health === 'Up').length ?? 0;
+}
+
+/**
+ * For a test file that drives the shipped server with the local cloud on: starts `gennaker serve` on a
+ * fresh data directory before its tests, and kills it, its daemon and instances after them.
+ */
+export function servedWithLocalCloud(name: string): { readonly dataDir: string; server(): RunningServer } {
+  const dataDir = mkdtempSync(join(tmpdir(), `gennaker-${name}-`));
+  let running: RunningServer | undefined;
+  before(async () => {
+    running = await startServer(['--data', dataDir, '--local-cloud', 'on']);
+  });
+  after(() => killServedCloud(dataDir, running ? [running] : []));
+  return {
+    dataDir,
+    server: () => {
+      if (!running) throw new Error('the server is started before the tests');
+      return running;
+    },
+  };
 }

@@ -49,16 +49,16 @@ test('an account chosen by an expression is checked when the stage runs: EXECUTE
   assert.ok(cookie, `dana logs in: ${JSON.stringify(login.body)}`);
   const asDana = (method: string, path: string, body?: unknown): Promise<ApiResponse> => apiRequest(served.server().url, method, path, { headers: { cookie }, ...(body === undefined ? {} : { body }) });
 
-  const { id } = bodyOf<Record<string, unknown>>(await asDana('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, { parameters: { account: 'local' } }), 201) as { id: string };
+  const { id } = bodyOf<{ id: string }>(await asDana('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, { parameters: { account: 'local' } }), 201);
   let state: ExecutionBody | undefined;
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    state = bodyOf<Record<string, unknown>>(await asDana('GET', `/api/executions/${id}`), 200) as unknown as ExecutionBody;
+    state = bodyOf<ExecutionBody>(await asDana('GET', `/api/executions/${id}`), 200);
     if (['TERMINAL', 'SUCCEEDED', 'CANCELED', 'STOPPED'].includes(state.execution.status)) break;
     await sleep(100);
   }
   assert.equal(state?.execution.status, 'TERMINAL', JSON.stringify(state));
   assert.match(JSON.stringify(state), /GNK_E_FORBIDDEN/, 'the stage fails naming the missing permission');
   assert.match(JSON.stringify(state), /dana lacks WRITE on account local/);
-  const groups = bodyOf<Record<string, unknown>>(await asAdmin('GET', '/api/applications/ledger/serverGroups'), 200) as { serverGroups: unknown[] };
+  const groups = bodyOf<{ serverGroups: unknown[] }>(await asAdmin('GET', '/api/applications/ledger/serverGroups'), 200);
   assert.deepEqual(groups.serverGroups, [], 'nothing was deployed');
 });

@@ -60,7 +60,7 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
 
   const stream: EventStreamClient = await openEventStream(`${served.server().url}/api/events?application=${application}`, asAdmin.headers, 110_000);
   assert.equal(stream.status, 200);
-  const { id: executionId } = bodyOf<Record<string, unknown>>(await call('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, {}), 201) as { id: string };
+  const { id: executionId } = bodyOf<{ id: string }>(await call('POST', `/api/pipelines/${String(pipeline['id'])}/executions`, {}), 201);
   try {
     const judgmentRunning = await stream.waitFor((event) => {
       const data = JSON.parse(event.data) as { type: string; executionId?: string; refId?: string; status?: string };
@@ -79,7 +79,7 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
     stream.close();
   }
 
-  const groups = bodyOf<Record<string, unknown>>(await call('GET', `/api/applications/${application}/serverGroups`), 200) as { serverGroups: { name: string; enabled: boolean }[] };
+  const groups = bodyOf<{ serverGroups: { name: string; enabled: boolean }[] }>(await call('GET', `/api/applications/${application}/serverGroups`), 200);
   assert.deepEqual(
     groups.serverGroups.map((group) => [group.name, group.enabled]).sort(),
     [
@@ -89,7 +89,7 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
     'red/black: the new group serves, the old one is disabled',
   );
 
-  const trail = bodyOf<Record<string, unknown>>(await call('GET', `/api/audit?application=${application}&limit=500`), 200) as unknown as AuditPage;
+  const trail = bodyOf<AuditPage>(await call('GET', `/api/audit?application=${application}&limit=500`), 200);
   const actions = trail.events.map((event) => event.action);
   for (const expected of ['application.create', 'application.pipeline.create', 'pipeline.execution.create', 'execution.stage.judgment', 'pipeline.start', 'cloud.createServerGroup', 'cloud.disableServerGroup', 'stage.manualJudgment', 'stage.createServerGroup', 'pipeline.end']) {
     assert.ok(actions.includes(expected), `the trail records ${expected}; it has ${JSON.stringify(actions)}`);
@@ -100,6 +100,6 @@ test('through HTTP only: log in, create an application and a red/black pipeline,
   );
   const judged = trail.events.find((event) => event.action === 'stage.manualJudgment');
   assert.equal(judged?.actor, initialAdminUser, 'the judgment is recorded as whoever answered it');
-  const logins = bodyOf<Record<string, unknown>>(await call('GET', '/api/audit?action=auth.login'), 200) as unknown as AuditPage;
+  const logins = bodyOf<AuditPage>(await call('GET', '/api/audit?action=auth.login'), 200);
   assert.ok(logins.events.some((event) => event.actor === initialAdminUser), 'the login is recorded');
 });

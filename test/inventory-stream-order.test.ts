@@ -3,13 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CloudChange, RegionSnapshot } from '../src/core/cloud/index.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { createLogger } from '../src/log/logger.js';
-import type { CloudProvider } from '../src/providers/provider.js';
-import { ProviderRegistry } from '../src/providers/registry.js';
 import { openStore } from '../src/store/open.js';
 import { serverGroup } from './core/cloud-fixtures.js';
+import { scriptedProvider } from './support/scripted-provider.js';
 
 /**
  * The provider's answer to an operation and its change stream travel on different connections. Here
@@ -19,21 +17,7 @@ test('an update the stream sent before a destroy, arriving after the destroy ans
   const dataDir = await mkdtemp(join(tmpdir(), 'gennaker-stream-order-'));
   const store = await openStore({ dataDir });
   const group = serverGroup('hello-v000');
-  let emit: (change: CloudChange) => void = () => undefined;
-  const provider: CloudProvider = {
-    kind: 'scripted',
-    capabilities: { weightedTraffic: false },
-    accounts: () => Promise.resolve([{ name: 'local', provider: 'scripted', regions: ['us-east'] }]),
-    apply: (clientToken) => Promise.resolve({ state: 'succeeded', clientToken, removed: { kind: 'serverGroup', name: 'hello-v000' } }),
-    operationStatus: () => Promise.resolve(undefined),
-    describe: (account, region): Promise<RegionSnapshot> => Promise.resolve({ account, region, serverGroups: [group], loadBalancers: [] }),
-    watch: (listener) => {
-      emit = listener;
-      return () => undefined;
-    },
-    close: () => Promise.resolve(),
-  };
-  const registry = new ProviderRegistry([{ name: 'scripted', provider, accounts: [{ name: 'local', provider: 'scripted', regions: ['us-east'] }] }]);
+  const { registry, emit } = scriptedProvider([group], (clientToken) => ({ state: 'succeeded', clientToken, removed: { kind: 'serverGroup', name: 'hello-v000' } }));
   const inventory = new Inventory({ store, registry, logger: createLogger('silent'), reconcileIntervalMs: 600_000 });
   try {
     await inventory.start();

@@ -1,9 +1,11 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../../core/auth/model.js';
 import { groupByApplication, loadBalancerApplication } from '../../core/cloud/index.js';
 import { GennakerError } from '../../core/errors.js';
 import { principalOf, type AccessControl } from '../access.js';
 import type { ApiApp, ApiDependencies } from '../server.js';
+import { ServerGroupsJson } from '../server-groups-json.js';
 import { applicationInPath, applicationName, applicationParams, errorResponses } from './shared.js';
 
 // Resources are sent as the inventory holds them; the schemas name what clients rely on (and keep the rest).
@@ -39,6 +41,8 @@ async function readableBy<T>(access: AccessControl, principal: Principal, resour
 /** What runs where: accounts, clusters, server groups with their instances, load balancers. */
 export function registerInventoryRoutes(app: ApiApp, deps: ApiDependencies): void {
   const { inventory, providers, access } = deps;
+  const serverGroupsJson = new ServerGroupsJson(inventory);
+  app.addHook('onClose', async () => serverGroupsJson.close());
   const tags = ['inventory'];
   const readable = { kind: 'application', action: 'READ', application: applicationInPath } as const;
 
@@ -77,7 +81,8 @@ export function registerInventoryRoutes(app: ApiApp, deps: ApiDependencies): voi
       config: { access: readable },
       schema: { tags, summary: "An application's server groups with their instances", params: applicationParams, response: { 200: z.object({ serverGroups: z.array(serverGroupSchema) }), ...errorResponses } },
     },
-    async (request) => ({ serverGroups: inventory.serverGroupsOf(request.params.application) }),
+    // Already encoded (see ServerGroupsJson): sent as it is, past the schema's encoder, through the untyped reply.
+    async (request, reply) => (reply as FastifyReply).type('application/json; charset=utf-8').send(serverGroupsJson.of(request.params.application)),
   );
 
   app.get(

@@ -10,7 +10,7 @@ interface Pending {
 /**
  * Group commit: writes (new executions, transitions) submitted while a commit is in flight wait and
  * go together in the next transaction, written with a few multi-row statements. One fsync then makes
- * many transitions durable, which is what lets SQLite with synchronous=FULL keep up with the engine.
+ * many transitions durable, which is what lets SQLite, syncing every commit, keep up with the engine.
  * Every caller learns whether its own write applied.
  */
 export class GroupCommitter {

@@ -103,7 +103,7 @@ describe('SQLite commits: durable before acknowledged, without the event loop wa
 
   test('a write resolves only after a WAL sync that began after its commit; reads go on meanwhile', async () => {
     const gated = gatedSync();
-    const opened = openSqlite(newDir(), { syncWal: () => gated.sync });
+    const opened = openSqlite(newDir(), { syncWal: gated.sync });
     const db = untyped(opened.db);
     try {
       const created = sql`create table t (k integer primary key)`.execute(db);

@@ -144,8 +144,8 @@ function switchToWal(database: BetterSqlite3.Database): void {
 const walRetryMs = 20;
 
 export interface OpenSqliteOptions {
-  /** Replaces the fdatasync of the WAL file (tests use it to watch or slow down syncs). */
-  readonly syncWal?: (sync: SyncWal) => SyncWal;
+  /** Replaces the fdatasync of the WAL file (tests use it to hold syncs back and count them). */
+  readonly syncWal?: SyncWal;
 }
 
 /**
@@ -184,7 +184,7 @@ export function openSqlite(dataDir: string, options: OpenSqliteOptions = {}): { 
 
 function durabilityOf(database: BetterSqlite3.Database, path: string, options: OpenSqliteOptions): Durability & { noteWrite: () => void } {
   const wal = walFileSync(`${path}-wal`);
-  const flusher = new WalFlusher(options.syncWal ? options.syncWal(wal.sync) : wal.sync);
+  const flusher = new WalFlusher(options.syncWal ?? wal.sync);
   let wrote = false;
   // Started at the first write: a store opened only to read (the audit CLI) needs no worker.
   let checkpointer: Checkpointer | undefined;

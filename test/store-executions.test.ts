@@ -168,5 +168,28 @@ for (const fixture of engineFixtures()) {
       assert.deepEqual(statuses(await store.executions.load('x1099')), { '1': 'RUNNING', '2': 'NOT_STARTED' });
       await store.close();
     });
+
+    // Two writers at once need PostgreSQL: on SQLite the second connection in this thread would wait
+    // on the first's write lock synchronously, and the first could never finish.
+    if (fixture.engine === 'postgres') test('concurrent batches limiting the same pipelines in opposite orders neither deadlock nor exceed a limit', async () => {
+      const location = await fixture.freshLocation();
+      const stores = [await openAt(location), await openAt(location)];
+      const limited = (id: string, pipelineConfigId: string): { write: ExecutionWrite; start: TransitionCommit } => {
+        const state = createExecution({ ...blueprint(id), pipelineConfigId }, now);
+        const { commit } = startFirstStage(state, undefined);
+        return { write: { kind: 'insert', state, messages: [] }, start: { ...commit, concurrencyLimit: { pipelineConfigId, limit: 1 } } };
+      };
+      for (let round = 0; round < 10; round++) {
+        const runs = ['p', 'q', 'r'].flatMap((pipeline) => [limited(`${pipeline}${round}-0`, `${pipeline}${round}`), limited(`${pipeline}${round}-1`, `${pipeline}${round}`)]);
+        await stores[0]!.executions.write(runs.map((run) => run.write));
+        const forward = runs.filter((_, index) => index % 2 === 0).map((run) => run.start);
+        const backward = runs.filter((_, index) => index % 2 === 1).map((run) => run.start).reverse();
+        const [first, second] = await Promise.all([stores[0]!.executions.write(forward), stores[1]!.executions.write(backward)]);
+        // Of each pipeline's two runs exactly one started, whichever batch got there first.
+        const started = [...first!, ...[...second!].reverse()];
+        for (let pipeline = 0; pipeline < 3; pipeline++) assert.notEqual(started[pipeline], started[pipeline + 3], `round ${round}, pipeline ${pipeline}`);
+      }
+      await Promise.all(stores.map((store) => store.close()));
+    });
   });
 }

@@ -187,11 +187,14 @@ export const activeStatuses = executionStatuses.filter(isActive);
 /**
  * A batch with runs starting under a concurrency limit: written in order, in one transaction, each
  * limited start on its own after counting the pipeline's active runs. On PostgreSQL an advisory lock
- * per pipeline makes concurrent counters take turns (each then sees the other's committed start); on
+ * per pipeline makes concurrent counters take turns (each then sees the other's committed start); a
+ * batch takes all of its locks first, in one order shared by every batch, so two batches (of one
+ * process or of two) limiting the same pipelines wait for each other instead of deadlocking. On
  * SQLite the transaction already holds the database's write lock.
  */
 async function writeWithLimits(db: Kysely<Tables>, engine: StoreEngine, writes: readonly ExecutionWrite[]): Promise<boolean[]> {
   const writeAll = async (trx: Kysely<Tables>): Promise<boolean[]> => {
+    if (engine === 'postgres') await lockLimitedPipelines(trx, writes);
     const applied: boolean[] = [];
     let pending: ExecutionWrite[] = [];
     const flush = async (): Promise<void> => {
@@ -205,7 +208,6 @@ async function writeWithLimits(db: Kysely<Tables>, engine: StoreEngine, writes: 
       }
       await flush();
       const { pipelineConfigId, limit } = write.concurrencyLimit;
-      if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`gennaker-concurrency:${pipelineConfigId}`}))`.execute(trx);
       const row = await trx
         .selectFrom('executions')
         .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -219,4 +221,13 @@ async function writeWithLimits(db: Kysely<Tables>, engine: StoreEngine, writes: 
     return applied;
   };
   return db.isTransaction ? writeAll(db) : db.transaction().execute(writeAll);
+}
+
+/** Takes the advisory lock of every pipeline the batch limits, in one global order (see writeWithLimits). */
+async function lockLimitedPipelines(trx: Kysely<Tables>, writes: readonly ExecutionWrite[]): Promise<void> {
+  const pipelineConfigIds = new Set(writes.flatMap((write) => (write.kind === 'transition' && write.concurrencyLimit ? [write.concurrencyLimit.pipelineConfigId] : [])));
+  const keys = [...pipelineConfigIds].map((id) => `gennaker-concurrency:${id}`);
+  // Ordered by the lock's own key (the hash), not the text: two texts may share a hash. With ORDER BY,
+  // PostgreSQL calls a volatile function in the select list after sorting, so in that order.
+  await sql`select pg_advisory_xact_lock(lock_key) from (select distinct hashtext(key) as lock_key from unnest(${keys}::text[]) as key) as locks order by lock_key`.execute(trx);
 }

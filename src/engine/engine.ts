@@ -134,7 +134,7 @@ export class Engine {
     this.#repairMs = options.repairMs ?? 30_000;
     this.#clock = options.clock ?? Date.now;
     this.#onDispatch = options.onDispatch;
-    this.#committer = new GroupCommitter(options.store);
+    this.#committer = new GroupCommitter((writes) => options.store.executions.write(writes));
     this.#runner = new StageRunner(this.#registry, this.#services(options.dataDir, options.cloud ?? noCloud), this.#logger, this.#abort.signal);
   }
 

@@ -1,11 +1,11 @@
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import { GennakerError } from '../core/errors.js';
-import { migrations } from './migrations/index.js';
+import { migrationsFor } from './migrations/index.js';
+import type { StoreEngine } from './store.js';
 
 const migrationTable = 'gennaker_migration';
 const migrationLockTable = 'gennaker_migration_lock';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -19,7 +19,9 @@ export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> 
  * migrated (it would not understand its tables). Concurrent callers are serialised by Kysely's
  * migration lock, so several processes may start at once against one PostgreSQL.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, engine: StoreEngine): Promise<string[]> {
+  const migrations = migrationsFor(engine);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
   const unknown = (await appliedMigrations(db)).filter((name) => !(name in migrations));
   if (unknown.length > 0) {
     throw new GennakerError(

@@ -23,7 +23,7 @@ export async function openStore({ dataDir, databaseUrl, now = Date.now }: OpenSt
       })();
   const untyped = db as unknown as Kysely<unknown>;
   try {
-    await migrateToLatest(untyped);
+    await migrateToLatest(untyped, engine);
   } catch (error) {
     await db.destroy();
     throw error;

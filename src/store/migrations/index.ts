@@ -8,19 +8,25 @@ import * as m0006 from './0006-effect-claims.js';
 import * as m0007 from './0007-auth.js';
 import * as m0008 from './0008-audit.js';
 import * as m0009 from './0009-pipeline-revisions.js';
+import { roomForUpdates } from './0010-room-for-updates.js';
+import type { StoreEngine } from '../store.js';
 
 /**
- * Every schema version in order. Names sort lexically in apply order; a released migration is never
- * edited, only followed by a new one.
+ * Every schema version in order, as applied to a store on `engine` (a few tune what only one engine
+ * has). Names sort lexically in apply order and are the same on every engine; a released migration
+ * is never edited, only followed by a new one.
  */
-export const migrations: Readonly<Record<string, Migration>> = {
-  '0001-applications': m0001,
-  '0002-executions': m0002,
-  '0003-freezes': m0003,
-  '0004-inventory': m0004,
-  '0005-quarantine': m0005,
-  '0006-effect-claims': m0006,
-  '0007-auth': m0007,
-  '0008-audit': m0008,
-  '0009-pipeline-revisions': m0009,
-};
+export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migration>> {
+  return {
+    '0001-applications': m0001,
+    '0002-executions': m0002,
+    '0003-freezes': m0003,
+    '0004-inventory': m0004,
+    '0005-quarantine': m0005,
+    '0006-effect-claims': m0006,
+    '0007-auth': m0007,
+    '0008-audit': m0008,
+    '0009-pipeline-revisions': m0009,
+    '0010-room-for-updates': roomForUpdates(engine),
+  };
+}

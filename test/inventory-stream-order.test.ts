@@ -39,3 +39,27 @@ test('an update the stream sent before a destroy, arriving after the destroy ans
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+test('an update the stream sent before a destroy, arriving while the destroy is in flight, does not keep the group', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gennaker-stream-order-'));
+  const store = await openStore({ dataDir });
+  const group = serverGroup('hello-v000');
+  const scripted = scriptedProvider([group], (clientToken) => {
+    // Delivered before the operation answers: the inventory sees it while the destroy is in flight.
+    scripted.emit({ kind: 'serverGroupUpserted', seq: 1, serverGroup: { ...group, capacity: { min: 0, max: 0, desired: 0 } } });
+    return { state: 'succeeded', clientToken, removed: { kind: 'serverGroup', name: 'hello-v000' } };
+  });
+  const inventory = new Inventory({ store, registry: scripted.registry, logger: createLogger('silent'), reconcileIntervalMs: 600_000 });
+  try {
+    await inventory.start();
+    await inventory.reconciled();
+    await inventory.execute('destroy-1', { type: 'destroyServerGroup', account: 'local', region: 'us-east', serverGroup: 'hello-v000' });
+    assert.equal(inventory.serverGroup('local', 'us-east', 'hello-v000'), undefined, 'the destroy answered: gone');
+    scripted.emit({ kind: 'serverGroupUpserted', seq: 2, serverGroup: group });
+    assert.equal(inventory.serverGroup('local', 'us-east', 'hello-v000'), undefined, 'nor brought back by another late update');
+  } finally {
+    await inventory.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -47,10 +47,12 @@ for (const fixture of engineFixtures()) {
       await fixture.teardown();
     });
 
-    test('an operation’s result is in the inventory when it answers; later changes arrive by the stream; a restart serves the stored state and reconciles', async () => {
+    test('an operation’s result is in the inventory when it answers; later changes arrive by the stream; a restart serves the stored state and reconciles', async (t) => {
       const location = await fixture.freshLocation();
       const store = await openAt(location);
       const inventory = inventoryOn(store, cloud);
+      // A failed assertion must not leave an inventory following the stream: the process would never end.
+      t.after(() => inventory.stop());
       await inventory.start();
       await inventory.reconciled();
 
@@ -81,6 +83,7 @@ for (const fixture of engineFixtures()) {
       await store.inventory.save([{ kind: 'serverGroupUpserted', serverGroup: serverGroup('ghost-v000') }]);
 
       const restarted = inventoryOn(store, cloud);
+      t.after(() => restarted.stop());
       const ghostRemoved = nextChange(restarted, (change) => change.kind === 'serverGroupRemoved' && change.name === 'ghost-v000');
       await restarted.start();
       assert.ok(restarted.serverGroup('local', 'us-east', 'ghost-v000'), 'the last known state is served at start');

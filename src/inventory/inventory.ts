@@ -149,7 +149,10 @@ export class Inventory {
     try {
       const answer = await provider.apply(clientToken, operation);
       if (answer.state === 'running') return await waiter.finished;
-      const changes = writeThroughChanges(operation, answer).filter((change) => !touched.has(changedResource(change)));
+      // A change the stream delivered meanwhile is newer than the answer, except against a removal: once the
+      // provider answers that the resource is gone, nothing it sent before is newer, and a re-creation would
+      // reach the stream after the removal (which ends removedAheadOfStream).
+      const changes = writeThroughChanges(operation, answer).filter((change) => isRemoval(change) || !touched.has(changedResource(change)));
       for (const change of changes) this.noteAuthoritative(change, isRemoval(change));
       this.applyChanges(changes);
       return answer;

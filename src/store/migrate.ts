@@ -6,7 +6,6 @@ import type { StoreEngine } from './store.js';
 const migrationTable = 'gennaker_migration';
 const migrationLockTable = 'gennaker_migration_lock';
 
-
 export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
   const tables = await db.introspection.getTables();
   if (!tables.some((table) => table.name === migrationTable)) return [];

@@ -5,7 +5,7 @@ import type { StoreEngine } from '../store.js';
 const updatedByTransitions = ['executions', 'stages'];
 
 /**
- * PostgreSQL: leaves a third of each page of those tables free, so the new version of an updated row
+ * PostgreSQL: leaves 30 % of each page of those tables free, so the new version of an updated row
  * fits on its own page. PostgreSQL then updates it without touching the indexes (a heap-only update:
  * no index entries, less WAL, no index bloat) and reclaims the old version when it next visits the
  * page, without waiting for vacuum. In the engine bench this raised the share of such updates from
